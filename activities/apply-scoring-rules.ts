@@ -1,0 +1,38 @@
+import { claimUnappliedInteractions } from '../db/interactions';
+import { listLiveProfiles } from '../db/profiles';
+import { withTransaction, type Db } from '../db/pool';
+import { appendLedger, lockContact, readCurrentScores, saveScores } from '../db/scores';
+import { computeScoreChanges } from '../domain/score-computation';
+import type { ApplyScoringInput, ApplyScoringResult } from '../domain/scoring-messages';
+
+const RECENT_CHANGES_RETURNED = 20;
+
+/**
+ * Claims the contact's unapplied interactions, scores them under the live profile versions and
+ * writes ledger and scores, all in one transaction. A retry after a commit finds nothing left to
+ * claim and changes nothing; a retry after a rollback starts clean.
+ */
+export function createApplyScoringRules(db: Db) {
+  return async function applyScoringRules(input: ApplyScoringInput): Promise<ApplyScoringResult> {
+    const { accountId, contactId, maxInteractions } = input;
+    return withTransaction(db, async (tx) => {
+      if (!(await lockContact(tx, accountId, contactId))) {
+        return { contactExists: false, applied: 0, remaining: false, scores: [], recentChanges: [], changeCount: 0 };
+      }
+      const interactions = await claimUnappliedInteractions(tx, accountId, contactId, maxInteractions);
+      const profiles = await listLiveProfiles(tx, accountId);
+      const current = await readCurrentScores(tx, accountId, contactId);
+      const { scores, changes } = computeScoreChanges(profiles, current, interactions);
+      await appendLedger(tx, accountId, contactId, changes);
+      await saveScores(tx, accountId, contactId, scores);
+      return {
+        contactExists: true,
+        applied: interactions.length,
+        remaining: interactions.length === maxInteractions,
+        scores,
+        recentChanges: changes.slice(-RECENT_CHANGES_RETURNED),
+        changeCount: changes.length,
+      };
+    });
+  };
+}

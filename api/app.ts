@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { Db } from '../db/pool';
+import { contactsRouter } from './contacts/router';
+import { HttpError } from './http-error';
+import { authenticate } from './middleware/authenticate';
+import { errorHandler } from './middleware/errors';
+import { profilesRouter } from './profiles/router';
+
+export interface AppDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  logger: Logger;
+}
+
+/** Builds the app without listening, so tests and the server share one definition. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.use((req, res, next) => {
+    const requestId = /^[\w-]{1,100}$/.test(req.get('x-request-id') ?? '') ? req.get('x-request-id')! : randomUUID();
+    res.set('x-request-id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      deps.logger.info(
+        { requestId, method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        'request',
+      );
+    });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use(authenticate(deps.db));
+  app.use(contactsRouter(deps));
+  app.use(profilesRouter(deps));
+  app.use((req) => {
+    throw HttpError.notFound(`route ${req.method} ${req.path}`);
+  });
+  app.use(errorHandler(deps.logger));
+  return app;
+}

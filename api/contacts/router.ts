@@ -1,0 +1,65 @@
+import type { Client } from '@temporalio/client';
+import { Router } from 'express';
+import { getContact, upsertContact } from '../../db/contacts';
+import { insertInteractions } from '../../db/interactions';
+import type { Db } from '../../db/pool';
+import { readContactProfileScores, readLedger } from '../../db/scores';
+import { interactionBatchSchema } from '../../domain/interaction';
+import { requireScope, principalOf } from '../middleware/authenticate';
+import { parsed, validate } from '../middleware/validate';
+import { HttpError } from '../http-error';
+import { deliverInteractions } from './interaction-delivery';
+import { contactBodySchema, contactParamsSchema, ledgerQuerySchema } from './schemas';
+
+export function contactsRouter(deps: { db: Db; temporal: Client; taskQueue: string }): Router {
+  const { db, temporal, taskQueue } = deps;
+  const router = Router();
+
+  const upsert = { body: contactBodySchema };
+  router.post('/contacts', requireScope('write'), validate(upsert), async (_req, res) => {
+    const { body } = parsed(res, upsert);
+    const { contact, created } = await upsertContact(db, principalOf(res).accountId, body);
+    res.status(created ? 201 : 200).json(contact);
+  });
+
+  const one = { params: contactParamsSchema };
+  router.get('/contacts/:contactId', requireScope('read'), validate(one), async (_req, res) => {
+    const { accountId } = principalOf(res);
+    const { contactId } = parsed(res, one).params;
+    const contact = await getContact(db, accountId, contactId);
+    if (!contact) throw HttpError.notFound(`contact "${contactId}"`);
+    res.json({ ...contact, scores: await readContactProfileScores(db, accountId, contactId) });
+  });
+
+  const ingest = { params: contactParamsSchema, body: interactionBatchSchema };
+  router.post('/contacts/:contactId/interactions', requireScope('write'), validate(ingest), async (_req, res) => {
+    const { accountId } = principalOf(res);
+    const { params, body: interactions } = parsed(res, ingest);
+    if (!(await getContact(db, accountId, params.contactId))) throw HttpError.notFound(`contact "${params.contactId}"`);
+    // Stored before the signal: the workflow reads interactions from Postgres, and a crash
+    // between the two leaves them for the next delivery or sweep instead of losing them.
+    const { inserted, duplicates } = await insertInteractions(db, accountId, params.contactId, interactions);
+    const refs = interactions.map(({ id, type, occurredAt }) => ({ id, type, occurredAt }));
+    await deliverInteractions(temporal, taskQueue, accountId, params.contactId, refs);
+    res.status(202).json({ accepted: inserted.length, duplicates });
+  });
+
+  router.get('/contacts/:contactId/score', requireScope('read'), validate(one), async (_req, res) => {
+    const { accountId } = principalOf(res);
+    const { contactId } = parsed(res, one).params;
+    if (!(await getContact(db, accountId, contactId))) throw HttpError.notFound(`contact "${contactId}"`);
+    const profiles = await readContactProfileScores(db, accountId, contactId);
+    const primary = profiles.find((p) => p.isDefault) ?? profiles[0];
+    res.json({ contactId, score: primary?.score ?? null, profileId: primary?.profileId ?? null, profiles });
+  });
+
+  const ledger = { params: contactParamsSchema, query: ledgerQuerySchema };
+  router.get('/contacts/:contactId/ledger', requireScope('read'), validate(ledger), async (_req, res) => {
+    const { accountId } = principalOf(res);
+    const { params, query } = parsed(res, ledger);
+    if (!(await getContact(db, accountId, params.contactId))) throw HttpError.notFound(`contact "${params.contactId}"`);
+    res.json({ contactId: params.contactId, entries: await readLedger(db, accountId, params.contactId, { profileId: query.profile, limit: query.limit }) });
+  });
+
+  return router;
+}

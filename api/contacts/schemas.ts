@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { entityIdSchema } from '../../domain/ids';
+
+export const contactParamsSchema = z.strictObject({ contactId: entityIdSchema });
+
+export const contactBodySchema = z.strictObject({
+  id: entityIdSchema,
+  name: z.string().max(200).nullable().optional(),
+  email: z.email().max(320).nullable().optional(),
+  phone: z
+    .string()
+    .regex(/^\+?[0-9 ()-]{3,32}$/, 'a phone number such as +15551234567')
+    .nullable()
+    .optional(),
+  tags: z.array(z.string().min(1).max(64)).max(100).optional(),
+  attributes: z.record(z.string().min(1).max(64), z.unknown()).optional(),
+});
+
+export const ledgerQuerySchema = z.strictObject({
+  profile: entityIdSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});

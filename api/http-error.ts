@@ -1,0 +1,37 @@
+import type { z } from 'zod';
+
+export interface FieldProblem {
+  /** Where the problem is, e.g. `body.0.occurredAt` or `params.contactId`. */
+  path: string;
+  message: string;
+}
+
+/** An error that maps to one HTTP answer, sent as application/problem+json (RFC 9457). */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: FieldProblem[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail ?? title);
+  }
+
+  static notFound(what: string): HttpError {
+    return new HttpError(404, 'Not Found', `${what} does not exist`);
+  }
+
+  static validation(location: 'body' | 'params' | 'query', error: z.ZodError): HttpError {
+    const errors = error.issues.map((issue) => ({
+      path: [location, ...issue.path.map(String)].join('.'),
+      message: issue.message,
+    }));
+    const first = errors[0];
+    return new HttpError(400, 'Invalid request', first ? `${first.path}: ${first.message}` : undefined, errors);
+  }
+
+  static unavailable(detail: string, retryAfterSeconds = 5): HttpError {
+    return new HttpError(503, 'Service Unavailable', detail, undefined, { 'Retry-After': String(retryAfterSeconds) });
+  }
+}

@@ -1,0 +1,137 @@
+import type { LedgerChange, ProfileScore } from '../domain/score-computation';
+import type { Queryable } from './pool';
+
+/** Serialises every score write of one contact, whichever workflow or activity does it. */
+export async function lockContact(db: Queryable, accountId: string, contactId: string): Promise<boolean> {
+  const { rowCount } = await db.query('SELECT 1 FROM contacts WHERE account_id = $1 AND id = $2 FOR UPDATE', [
+    accountId,
+    contactId,
+  ]);
+  return rowCount === 1;
+}
+
+export async function readCurrentScores(db: Queryable, accountId: string, contactId: string): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ profile_id: string; score: number }>(
+    'SELECT profile_id, score FROM contact_scores WHERE account_id = $1 AND contact_id = $2',
+    [accountId, contactId],
+  );
+  return new Map(rows.map((r) => [r.profile_id, r.score]));
+}
+
+export async function saveScores(
+  db: Queryable,
+  accountId: string,
+  contactId: string,
+  scores: readonly ProfileScore[],
+): Promise<void> {
+  if (scores.length === 0) return;
+  await db.query(
+    `INSERT INTO contact_scores (account_id, contact_id, profile_id, score, profile_version)
+     SELECT $1, $2, s.profile_id, s.score, s.version
+     FROM jsonb_to_recordset($3::jsonb) AS s(profile_id text, score integer, version integer)
+     ON CONFLICT (account_id, contact_id, profile_id) DO UPDATE
+       SET score = EXCLUDED.score, profile_version = EXCLUDED.profile_version, updated_at = now()
+       WHERE (contact_scores.score, contact_scores.profile_version) IS DISTINCT FROM (EXCLUDED.score, EXCLUDED.profile_version)`,
+    [accountId, contactId, JSON.stringify(scores.map((s) => ({ profile_id: s.profileId, score: s.score, version: s.version })))],
+  );
+}
+
+/** Inserts ledger rows; a row that is already there (a retried write) is skipped, never doubled. */
+export async function appendLedger(
+  db: Queryable,
+  accountId: string,
+  contactId: string,
+  changes: readonly LedgerChange[],
+): Promise<number> {
+  if (changes.length === 0) return 0;
+  const { rowCount } = await db.query(
+    `INSERT INTO score_ledger (account_id, contact_id, profile_id, profile_version, interaction_id, rule_id, delta, score_after)
+     SELECT $1, $2, c.profile_id, c.profile_version, c.interaction_id, c.rule_id, c.delta, c.score_after
+     FROM jsonb_to_recordset($3::jsonb)
+       AS c(profile_id text, profile_version integer, interaction_id text, rule_id text, delta integer, score_after integer)
+     ON CONFLICT (account_id, contact_id, profile_id, profile_version, interaction_id, rule_id) DO NOTHING`,
+    [
+      accountId,
+      contactId,
+      JSON.stringify(
+        changes.map((c) => ({
+          profile_id: c.profileId,
+          profile_version: c.profileVersion,
+          interaction_id: c.interactionId,
+          rule_id: c.ruleId,
+          delta: c.delta,
+          score_after: c.scoreAfter,
+        })),
+      ),
+    ],
+  );
+  return rowCount ?? 0;
+}
+
+export interface RuleBreakdown {
+  ruleId: string;
+  description: string | null;
+  count: number;
+  points: number;
+}
+
+export interface ContactProfileScore {
+  profileId: string;
+  profileName: string;
+  isDefault: boolean;
+  version: number | null;
+  /** null until the profile is published: "empty", which is not the same as 0. */
+  score: number | null;
+  breakdown: RuleBreakdown[];
+  updatedAt: string | null;
+}
+
+export async function readContactProfileScores(
+  db: Queryable,
+  accountId: string,
+  contactId: string,
+): Promise<ContactProfileScore[]> {
+  const { rows } = await db.query<ContactProfileScore>(
+    `SELECT p.id AS "profileId", p.name AS "profileName", p.is_default AS "isDefault", p.live_version AS version,
+       CASE WHEN p.live_version IS NULL THEN NULL ELSE COALESCE(s.score, 0) END AS score,
+       s.updated_at AS "updatedAt",
+       COALESCE((
+         SELECT jsonb_agg(jsonb_build_object('ruleId', l.rule_id, 'description', r.rule->>'description',
+                                             'count', l.n, 'points', l.points) ORDER BY l.rule_id)
+         FROM (SELECT rule_id, count(*)::int AS n, sum(delta)::int AS points FROM score_ledger
+               WHERE account_id = p.account_id AND contact_id = $2 AND profile_id = p.id
+                 AND profile_version = COALESCE(s.profile_version, p.live_version)
+               GROUP BY rule_id) l
+         LEFT JOIN profile_versions v ON v.account_id = p.account_id AND v.profile_id = p.id
+                                     AND v.version = COALESCE(s.profile_version, p.live_version)
+         LEFT JOIN LATERAL (SELECT rule FROM jsonb_array_elements(v.rules) rule WHERE rule->>'id' = l.rule_id) r ON true
+       ), '[]'::jsonb) AS breakdown
+     FROM score_profiles p
+     LEFT JOIN contact_scores s ON s.account_id = p.account_id AND s.profile_id = p.id AND s.contact_id = $2
+     WHERE p.account_id = $1
+     ORDER BY p.is_default DESC, p.created_at, p.id`,
+    [accountId, contactId],
+  );
+  return rows;
+}
+
+export interface LedgerEntry extends LedgerChange {
+  id: string;
+  createdAt: string;
+}
+
+export async function readLedger(
+  db: Queryable,
+  accountId: string,
+  contactId: string,
+  opts: { profileId?: string | undefined; limit: number },
+): Promise<LedgerEntry[]> {
+  const { rows } = await db.query<LedgerEntry>(
+    `SELECT id::text, profile_id AS "profileId", profile_version AS "profileVersion", interaction_id AS "interactionId",
+       rule_id AS "ruleId", delta, score_after AS "scoreAfter", created_at AS "createdAt"
+     FROM score_ledger WHERE account_id = $1 AND contact_id = $2 AND ($3::text IS NULL OR profile_id = $3)
+     ORDER BY id DESC LIMIT $4`,
+    [accountId, contactId, opts.profileId ?? null, opts.limit],
+  );
+  return rows;
+}

@@ -1,0 +1,108 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
+import pino from 'pino';
+import { createApp } from '../../api/app';
+import { createApiKey, ensureAccount, type ApiKeyScope } from '../../db/accounts';
+import { createPool, type Db } from '../../db/pool';
+import { createWorker, workflowsPath } from '../../worker/create-worker';
+import { uniqueId } from './builders';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface TestAccount {
+  accountId: string;
+  keys: Record<ApiKeyScope, string>;
+  /** Calls the API as this account with the admin key unless another is given. */
+  call<T = any>(method: string, path: string, body?: unknown, key?: string | null): Promise<ApiResponse<T>>;
+}
+
+export interface Harness {
+  db: Db;
+  client: Client;
+  taskQueue: string;
+  baseUrl: string;
+  worker: Worker;
+  newAccount(): Promise<TestAccount>;
+  shutdown(): Promise<void>;
+}
+
+let bundle: Awaited<ReturnType<typeof bundleWorkflowCode>> | undefined;
+
+/**
+ * The real stack for one test file: the servers from globalSetup, a worker on its own task
+ * queue, and the API on an ephemeral port. Each test makes its own account, so tests never
+ * see each other's data.
+ */
+export async function startHarness(): Promise<Harness> {
+  const address = process.env.TEMPORAL_ADDRESS!;
+  const db = createPool(process.env.DATABASE_URL!);
+  const taskQueue = `test-${randomUUID()}`;
+  const nativeConnection = await NativeConnection.connect({ address });
+  const client = new Client({ connection: await Connection.connect({ address }), namespace: 'default' });
+  bundle ??= await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: silentBundlerLogger });
+  const worker = await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, db, workflowBundle: bundle });
+  const running = worker.run();
+  const app = createApp({ db, temporal: client, taskQueue, logger: pino({ level: 'silent' }) });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  async function newAccount(): Promise<TestAccount> {
+    const accountId = uniqueId('acct');
+    await ensureAccount(db, accountId, accountId);
+    const keys = {} as Record<ApiKeyScope, string>;
+    for (const scope of ['read', 'write', 'admin'] as const) {
+      keys[scope] = (await createApiKey(db, { accountId, scopes: [scope], name: scope })).key;
+    }
+    return {
+      accountId,
+      keys,
+      async call(method, path, body, key = keys.admin) {
+        const headers: Record<string, string> = {};
+        if (key !== null) headers.authorization = `Bearer ${key}`;
+        if (body !== undefined) headers['content-type'] = 'application/json';
+        const res = await fetch(baseUrl + path, {
+          method,
+          headers,
+          body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+        });
+        const text = await res.text();
+        return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+      },
+    };
+  }
+
+  return {
+    db,
+    client,
+    taskQueue,
+    baseUrl,
+    worker,
+    newAccount,
+    async shutdown() {
+      await new Promise((resolve) => server.close(resolve));
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await client.connection.close();
+      await db.end();
+    },
+  };
+}
+
+const silentBundlerLogger = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (message: string, meta?: unknown) => console.error(message, meta),
+  log: () => undefined,
+};

@@ -1,0 +1,27 @@
+import { NativeConnection } from '@temporalio/worker';
+import { loadEnv } from '../config/env';
+import { createLogger } from '../config/logger';
+import { createPool } from '../db/pool';
+import { createWorker } from './create-worker';
+
+/** The production worker: connects to what the environment names and runs until SIGTERM. */
+async function main(): Promise<void> {
+  const env = loadEnv();
+  const logger = createLogger(env.LOG_LEVEL, 'pulse-worker');
+  if (!env.DATABASE_URL || !env.TEMPORAL_ADDRESS) {
+    throw new Error('DATABASE_URL and TEMPORAL_ADDRESS must be set (npm start runs everything locally without them)');
+  }
+  const db = createPool(env.DATABASE_URL);
+  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  const worker = await createWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE, db });
+  logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE }, 'worker started');
+  // Worker.run resolves after SIGINT/SIGTERM once in-flight tasks are done.
+  await worker.run();
+  await connection.close();
+  await db.end();
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

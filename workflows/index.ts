@@ -1,0 +1,1 @@
+export { contactScoringWorkflow } from './contact-scoring';

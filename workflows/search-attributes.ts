@@ -1,0 +1,18 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/** Custom search attributes support staff filter by in the Temporal UI. */
+export const accountAttribute = defineSearchAttributeKey('PulseAccount', SearchAttributeType.KEYWORD);
+export const contactAttribute = defineSearchAttributeKey('PulseContact', SearchAttributeType.KEYWORD);
+export const profilesAttribute = defineSearchAttributeKey('PulseProfiles', SearchAttributeType.KEYWORD_LIST);
+/** The score under the account's default profile; absent while that profile is unpublished. */
+export const engagementScoreAttribute = defineSearchAttributeKey('EngagementScore', SearchAttributeType.INT);
+
+/** Registration list for `temporal server start-dev --search-attribute Name=Type`. */
+export const SEARCH_ATTRIBUTES = {
+  PulseAccount: 'Keyword',
+  PulseContact: 'Keyword',
+  PulseProfiles: 'KeywordList',
+  EngagementScore: 'Int',
+  PulseTrigger: 'Keyword',
+  PulseAutomation: 'Keyword',
+} as const;
