@@ -3,10 +3,14 @@ import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Db } from '../db/pool';
+import { contactListRouter } from './contacts/list-router';
 import { contactsRouter } from './contacts/router';
+import { healthRouter } from './health/router';
 import { HttpError } from './http-error';
 import { authenticate } from './middleware/authenticate';
+import { listsRouter } from './lists/router';
 import { errorHandler } from './middleware/errors';
+import { openapiRouter } from './openapi/router';
 import { profilesRouter } from './profiles/router';
 
 export interface AppDeps {
@@ -38,11 +42,15 @@ export function createApp(deps: AppDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  app.use(healthRouter(deps));
+  app.use(openapiRouter());
 
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   app.use(authenticate(deps.db));
   app.use(contactsRouter(deps));
   app.use(profilesRouter(deps));
+  app.use(contactListRouter(deps));
+  app.use(listsRouter(deps));
   app.use((req) => {
     throw HttpError.notFound(`route ${req.method} ${req.path}`);
   });

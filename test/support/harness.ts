@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { createApp } from '../../api/app';
 import { createApiKey, ensureAccount, type ApiKeyScope } from '../../db/accounts';
@@ -33,6 +33,18 @@ export interface Harness {
   shutdown(): Promise<void>;
 }
 
+/** Worker lifecycle chatter drowns test output; warnings and errors still show. */
+function quietTemporalLogs(): void {
+  try {
+    Runtime.install({
+      logger: new DefaultLogger('WARN'),
+      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} } },
+    });
+  } catch {
+    // Already installed by an earlier test file in this process.
+  }
+}
+
 let bundle: Awaited<ReturnType<typeof bundleWorkflowCode>> | undefined;
 
 /**
@@ -41,6 +53,7 @@ let bundle: Awaited<ReturnType<typeof bundleWorkflowCode>> | undefined;
  * see each other's data.
  */
 export async function startHarness(): Promise<Harness> {
+  quietTemporalLogs();
   const address = process.env.TEMPORAL_ADDRESS!;
   const db = createPool(process.env.DATABASE_URL!);
   const taskQueue = `test-${randomUUID()}`;

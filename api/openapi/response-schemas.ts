@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { interactionSchema, MAX_INTERACTIONS_PER_REQUEST } from '../../domain/interaction';
+import { ruleSchema } from '../../domain/rule';
+
+/**
+ * What the routes answer, as zod schemas. The request side needs no twin: the document uses the
+ * schemas the routes validate with. These describe the handlers' return values (db/*.ts records
+ * after JSON), and openapi.test.ts parses real answers with them so they cannot drift unseen.
+ */
+
+const timestamp = z.iso.datetime();
+
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.int(),
+  detail: z.string().optional(),
+  errors: z
+    .array(z.object({ path: z.string().describe('e.g. body.0.occurredAt or query.cursor'), message: z.string() }))
+    .optional()
+    .describe('every invalid field, for 400s'),
+  instance: z.string(),
+  requestId: z.string().optional(),
+});
+
+export const contactSchema = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  tags: z.array(z.string()),
+  attributes: z.record(z.string(), z.unknown()),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+export const profileScoreSchema = z.object({
+  profileId: z.string(),
+  profileName: z.string(),
+  isDefault: z.boolean(),
+  version: z.int().nullable().describe('live version; null until the profile is published'),
+  score: z.int().nullable().describe('null (empty) until the profile is published; 0 if published and nothing scored yet'),
+  breakdown: z.array(z.object({ ruleId: z.string(), description: z.string().nullable(), count: z.int(), points: z.int() })),
+  updatedAt: timestamp.nullable(),
+});
+
+export const contactWithScoresSchema = contactSchema.extend({ scores: z.array(profileScoreSchema) });
+
+export const contactScoreSchema = z.object({
+  contactId: z.string(),
+  score: z.int().nullable().describe('the default profile score'),
+  profileId: z.string().nullable(),
+  profiles: z.array(profileScoreSchema),
+});
+
+export const ledgerSchema = z.object({
+  contactId: z.string(),
+  entries: z.array(
+    z.object({
+      id: z.string(),
+      profileId: z.string(),
+      profileVersion: z.int(),
+      interactionId: z.string(),
+      ruleId: z.string(),
+      delta: z.int(),
+      scoreAfter: z.int(),
+      createdAt: timestamp,
+    }),
+  ),
+});
+
+/** The ingest route validates with interactionBatchSchema, a transform JSON Schema cannot express; this is its shape. */
+export const interactionBatchDocSchema = z.union([interactionSchema, z.array(interactionSchema).min(1).max(MAX_INTERACTIONS_PER_REQUEST)]);
+
+export const ingestResultSchema = z.object({
+  accepted: z.int().describe('interactions stored by this request'),
+  duplicates: z.array(z.string()).describe('interaction ids already stored before: not counted again'),
+});
+
+export const profileSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  isDefault: z.boolean(),
+  draftRules: z.array(ruleSchema),
+  liveVersion: z.int().nullable(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+export const profileCollectionSchema = z.object({ profiles: z.array(profileSchema) });
+
+export const publishedSchema = z.object({ profileId: z.string(), version: z.int() });
+
+export const livenessSchema = z.object({ status: z.literal('ok') });
+
+const checkSchema = z.enum(['ok', 'down']);
+export const readinessSchema = z.object({ postgres: z.literal('ok'), temporal: z.literal('ok') });
+export const notReadySchema = problemSchema.extend({ checks: z.object({ postgres: checkSchema, temporal: checkSchema }) });

@@ -1,0 +1,295 @@
+import type { z } from 'zod';
+import type { ApiKeyScope } from '../../db/accounts';
+import { contactBodySchema, contactParamsSchema, ledgerQuerySchema } from '../contacts/schemas';
+import { contactListQuerySchema, contactPageQuerySchema, contactPageSchema, contactFilterSchema } from '../contacts/list-schemas';
+import { createSmartListSchema, smartListCollectionSchema, smartListParamsSchema, smartListSchema, updateSmartListSchema } from '../lists/schemas';
+import { createProfileSchema, draftRulesSchema, profileParamsSchema } from '../profiles/schemas';
+import {
+  contactSchema,
+  contactScoreSchema,
+  contactWithScoresSchema,
+  ingestResultSchema,
+  interactionBatchDocSchema,
+  ledgerSchema,
+  livenessSchema,
+  notReadySchema,
+  profileCollectionSchema,
+  profileSchema,
+  publishedSchema,
+  readinessSchema,
+} from './response-schemas';
+
+/** A schema that becomes a named entry of components.schemas. */
+export interface Named {
+  name: string;
+  schema: z.ZodType;
+}
+
+export interface ResponseDoc {
+  description: string;
+  body?: Named | undefined;
+  /** Defaults to application/json. */
+  contentType?: string | undefined;
+}
+
+export interface RouteDoc {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Express syntax, as mounted: /contacts/:contactId */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string | undefined;
+  tag: string;
+  /** The scope requireScope asks for; absent for routes mounted before authentication. */
+  scope?: ApiKeyScope | undefined;
+  params?: z.ZodObject | undefined;
+  query?: z.ZodObject | undefined;
+  body?: Named | undefined;
+  responses: Record<number, ResponseDoc>;
+}
+
+const named = (name: string, schema: z.ZodType): Named => ({ name, schema });
+
+const Contact = named('Contact', contactSchema);
+const ContactPage = named('ContactPage', contactPageSchema);
+const SmartList = named('SmartList', smartListSchema);
+const Profile = named('Profile', profileSchema);
+
+/**
+ * Every route the app serves, with the very schemas its router validates with. openapi.test.ts
+ * checks this table against the routes Express actually has, both ways.
+ */
+export const ROUTES: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/healthz',
+    operationId: 'liveness',
+    summary: 'Liveness: the process is up',
+    tag: 'operations',
+    responses: { 200: { description: 'up', body: named('Liveness', livenessSchema) } },
+  },
+  {
+    method: 'get',
+    path: '/readyz',
+    operationId: 'readiness',
+    summary: 'Readiness: Postgres and Temporal answer',
+    description: 'Runs `SELECT 1` and a Temporal `GetSystemInfo`, each with a 2 s limit.',
+    tag: 'operations',
+    responses: {
+      200: { description: 'both backing services answer', body: named('Readiness', readinessSchema) },
+      503: {
+        description: 'at least one is down; `checks` and `detail` say which',
+        body: named('NotReady', notReadySchema),
+        contentType: 'application/problem+json',
+      },
+    },
+  },
+  {
+    method: 'get',
+    path: '/openapi.json',
+    operationId: 'openapi',
+    summary: 'This document',
+    tag: 'operations',
+    responses: { 200: { description: 'OpenAPI 3.1 document' } },
+  },
+  {
+    method: 'get',
+    path: '/docs',
+    operationId: 'docs',
+    summary: 'Browsable API documentation (Swagger UI)',
+    tag: 'operations',
+    responses: { 200: { description: 'HTML page', contentType: 'text/html' } },
+  },
+
+  // --- contacts
+  {
+    method: 'get',
+    path: '/contacts',
+    operationId: 'listContacts',
+    summary: 'List contacts by score and tags',
+    description: [
+      "Filters the account's contacts by one profile's score and by tags, in keyset-paged order.",
+      'Sorting by score puts empty scores last, then orders by contact id ascending.',
+      'Each page holds only rows whose *current* sort key comes after the cursor: a contact whose',
+      'score does not change while you page is returned exactly once, whatever else is inserted',
+      'or rescored; one whose score changes may be returned again (it moved past the cursor) or',
+      'not at all (it moved behind it). Sorting by `id` is fully stable.',
+    ].join(' '),
+    tag: 'contacts',
+    scope: 'read',
+    query: contactListQuerySchema,
+    responses: { 200: { description: 'one page', body: ContactPage } },
+  },
+  {
+    method: 'post',
+    path: '/contacts',
+    operationId: 'upsertContact',
+    summary: 'Create or update a contact',
+    description: 'Fields left out keep their stored value.',
+    tag: 'contacts',
+    scope: 'write',
+    body: named('ContactInput', contactBodySchema),
+    responses: { 200: { description: 'updated', body: Contact }, 201: { description: 'created', body: Contact } },
+  },
+  {
+    method: 'get',
+    path: '/contacts/:contactId',
+    operationId: 'getContact',
+    summary: 'A contact with its score in every profile',
+    tag: 'contacts',
+    scope: 'read',
+    params: contactParamsSchema,
+    responses: { 200: { description: 'the contact', body: named('ContactWithScores', contactWithScoresSchema) } },
+  },
+  {
+    method: 'post',
+    path: '/contacts/:contactId/interactions',
+    operationId: 'ingestInteractions',
+    summary: 'Record interactions (one or a batch)',
+    description: 'The interaction id is an idempotency key: a repeat is reported in `duplicates` and not counted again. Scoring happens asynchronously.',
+    tag: 'contacts',
+    scope: 'write',
+    params: contactParamsSchema,
+    body: named('InteractionBatch', interactionBatchDocSchema),
+    responses: { 202: { description: 'stored; scoring follows', body: named('IngestResult', ingestResultSchema) } },
+  },
+  {
+    method: 'get',
+    path: '/contacts/:contactId/score',
+    operationId: 'getContactScore',
+    summary: "A contact's score (default profile first)",
+    tag: 'contacts',
+    scope: 'read',
+    params: contactParamsSchema,
+    responses: { 200: { description: 'scores', body: named('ContactScore', contactScoreSchema) } },
+  },
+  {
+    method: 'get',
+    path: '/contacts/:contactId/ledger',
+    operationId: 'getContactLedger',
+    summary: 'Score changes, newest first',
+    tag: 'contacts',
+    scope: 'read',
+    params: contactParamsSchema,
+    query: ledgerQuerySchema,
+    responses: { 200: { description: 'ledger entries', body: named('Ledger', ledgerSchema) } },
+  },
+
+  // --- profiles
+  {
+    method: 'get',
+    path: '/profiles',
+    operationId: 'listProfiles',
+    summary: 'Score profiles',
+    tag: 'profiles',
+    scope: 'read',
+    responses: { 200: { description: 'all profiles', body: named('ProfileCollection', profileCollectionSchema) } },
+  },
+  {
+    method: 'post',
+    path: '/profiles',
+    operationId: 'createProfile',
+    summary: 'Create a score profile (draft)',
+    description: "The account's first profile becomes its default.",
+    tag: 'profiles',
+    scope: 'admin',
+    body: named('ProfileInput', createProfileSchema),
+    responses: { 201: { description: 'created', body: Profile }, 409: { description: 'the id is taken', body: undefined } },
+  },
+  {
+    method: 'get',
+    path: '/profiles/:profileId',
+    operationId: 'getProfile',
+    summary: 'A score profile',
+    tag: 'profiles',
+    scope: 'read',
+    params: profileParamsSchema,
+    responses: { 200: { description: 'the profile', body: Profile } },
+  },
+  {
+    method: 'put',
+    path: '/profiles/:profileId/draft/rules',
+    operationId: 'setDraftRules',
+    summary: "Replace a profile's draft rules",
+    tag: 'profiles',
+    scope: 'admin',
+    params: profileParamsSchema,
+    body: named('DraftRules', draftRulesSchema),
+    responses: { 200: { description: 'the profile', body: Profile } },
+  },
+  {
+    method: 'post',
+    path: '/profiles/:profileId/publish',
+    operationId: 'publishProfile',
+    summary: 'Publish the draft as the next live version',
+    tag: 'profiles',
+    scope: 'admin',
+    params: profileParamsSchema,
+    responses: { 201: { description: 'published', body: named('Published', publishedSchema) } },
+  },
+
+  // --- smart lists
+  {
+    method: 'get',
+    path: '/lists',
+    operationId: 'listSmartLists',
+    summary: 'Smart lists',
+    tag: 'lists',
+    scope: 'read',
+    responses: { 200: { description: 'all lists, oldest first', body: named('SmartListCollection', smartListCollectionSchema) } },
+  },
+  {
+    method: 'post',
+    path: '/lists',
+    operationId: 'createSmartList',
+    summary: 'Save a contact filter as a smart list',
+    description: `The filter has the fields of GET /contacts (without cursor and limit): ${Object.keys(contactFilterSchema.shape).join(', ')}.`,
+    tag: 'lists',
+    scope: 'write',
+    body: named('SmartListInput', createSmartListSchema),
+    responses: { 201: { description: 'created', body: SmartList }, 409: { description: 'the name is taken' } },
+  },
+  {
+    method: 'get',
+    path: '/lists/:listId',
+    operationId: 'getSmartList',
+    summary: 'A smart list',
+    tag: 'lists',
+    scope: 'read',
+    params: smartListParamsSchema,
+    responses: { 200: { description: 'the list', body: SmartList } },
+  },
+  {
+    method: 'patch',
+    path: '/lists/:listId',
+    operationId: 'updateSmartList',
+    summary: 'Rename a smart list or replace its filter',
+    tag: 'lists',
+    scope: 'write',
+    params: smartListParamsSchema,
+    body: named('SmartListPatch', updateSmartListSchema),
+    responses: { 200: { description: 'the list', body: SmartList }, 409: { description: 'the name is taken' } },
+  },
+  {
+    method: 'delete',
+    path: '/lists/:listId',
+    operationId: 'deleteSmartList',
+    summary: 'Delete a smart list',
+    tag: 'lists',
+    scope: 'write',
+    params: smartListParamsSchema,
+    responses: { 204: { description: 'deleted' } },
+  },
+  {
+    method: 'get',
+    path: '/lists/:listId/contacts',
+    operationId: 'listSmartListContacts',
+    summary: "A smart list's members, as of now",
+    description: 'Evaluates the saved filter at each request, with the same order and paging guarantees as GET /contacts.',
+    tag: 'lists',
+    scope: 'read',
+    params: smartListParamsSchema,
+    query: contactPageQuerySchema,
+    responses: { 200: { description: 'one page', body: ContactPage } },
+  },
+];

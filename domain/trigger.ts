@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { entityIdSchema } from './ids';
+
+/** Operators that compare the score with a number; all of them are false on an empty score. */
+export const numericTriggerOperators = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte'] as const;
+export const emptinessTriggerOperators = ['is_empty', 'is_not_empty'] as const;
+
+/**
+ * Operators a re-arm margin makes sense for: each has a threshold and a side of it where the
+ * condition is false, so "false by at least the margin" has a meaning. `neq` has no such side
+ * (it is false at exactly one point) and the emptiness operators have no threshold.
+ */
+export const rearmableTriggerOperators = ['eq', 'gt', 'gte', 'lt', 'lte'] as const;
+
+/**
+ * Chosen by `op` first, so a missing number is reported as `condition.value` rather than as
+ * "matched no union member". A value given to is_empty/is_not_empty is refused, not ignored:
+ * `{ op: 'is_empty', value: 0 }` is most likely someone who meant `eq 0`.
+ */
+export const triggerConditionSchema = z.discriminatedUnion('op', [
+  z.strictObject({
+    op: z.enum(numericTriggerOperators),
+    // z.number() refuses NaN and ±Infinity in zod 4.
+    value: z.number({ error: 'required: a finite number for this op' }),
+  }),
+  z.strictObject({
+    op: z.enum(emptinessTriggerOperators),
+    value: z.undefined({ error: 'not allowed for is_empty and is_not_empty' }).optional(),
+  }),
+]);
+
+export const triggerModes = ['crossing', 'every_change'] as const;
+
+export const reentrySchema = z.discriminatedUnion('policy', [
+  z.strictObject({ policy: z.literal('once') }),
+  z.strictObject({ policy: z.literal('cooldown'), cooldownMs: z.number().int().positive() }),
+  z.strictObject({ policy: z.literal('always') }),
+]);
+
+/**
+ * A trigger watches one profile's score and starts an automation when its condition is met.
+ * `reentry` has no default on purpose: whether a contact may get the same automation again is a
+ * product decision each trigger's author has to make.
+ */
+export const triggerSchema = z
+  .strictObject({
+    id: entityIdSchema,
+    profileId: entityIdSchema,
+    condition: triggerConditionSchema,
+    mode: z.enum(triggerModes).default('crossing'),
+    reentry: reentrySchema,
+    maxFires: z.number().int().min(1).optional(),
+    rearmMargin: z.number().min(0).optional(),
+    paused: z.boolean().default(false),
+    // The automation's workflow name, so the same rule as interaction types.
+    automation: z
+      .string()
+      .max(64)
+      .regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case: a-z, 0-9 and _, starting with a letter'),
+    input: z.record(z.string(), z.json()).default({}),
+  })
+  .superRefine((trigger, ctx) => {
+    const op = trigger.condition.op;
+    if (trigger.rearmMargin !== undefined && !(rearmableTriggerOperators as readonly string[]).includes(op)) {
+      ctx.addIssue({ code: 'custom', path: ['rearmMargin'], message: `not allowed for op "${op}"` });
+    }
+  });
+
+/** Trigger states are kept per trigger id, so two triggers with one id would share a state. */
+export const triggerListSchema = z
+  .array(triggerSchema)
+  .max(200)
+  .superRefine((triggers, ctx) => {
+    const seen = new Set<string>();
+    triggers.forEach((trigger, i) => {
+      if (seen.has(trigger.id)) {
+        ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate trigger id "${trigger.id}"` });
+      }
+      seen.add(trigger.id);
+    });
+  });
+
+export type TriggerCondition = z.infer<typeof triggerConditionSchema>;
+export type TriggerReentry = z.infer<typeof reentrySchema>;
+export type TriggerMode = (typeof triggerModes)[number];
+export type Trigger = z.infer<typeof triggerSchema>;
+/** What an API caller sends: `mode`, `paused` and `input` may be left out. */
+export type TriggerInput = z.input<typeof triggerSchema>;

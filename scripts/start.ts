@@ -1,0 +1,115 @@
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { NativeConnection } from '@temporalio/worker';
+import { createApp } from '../api/app';
+import { ConfigError, loadEnv } from '../config/env';
+import { createLogger } from '../config/logger';
+import { connectTemporalClient, ensureSearchAttributes } from '../config/temporal';
+import { migrate } from '../db/migrate';
+import { createPool } from '../db/pool';
+import { startEmbeddedPostgres } from '../stack/embedded-postgres';
+import { startTemporalDevServer } from '../stack/temporal-dev-server';
+import { createWorker } from '../worker/create-worker';
+import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { seedDemo } from './demo-seed';
+
+/**
+ * Everything in one process tree: embedded Postgres and a Temporal dev server unless
+ * DATABASE_URL / TEMPORAL_ADDRESS point elsewhere, then migrations, worker, API and the demo.
+ * Ctrl-C stops what it started, in reverse order; data stays in PULSE_DATA_DIR for next time.
+ */
+async function main(): Promise<void> {
+  const env = loadEnv();
+  const logger = createLogger(env.LOG_LEVEL, 'pulse');
+  const dataDir = path.resolve(env.PULSE_DATA_DIR);
+  const stops: Array<() => Promise<unknown>> = [];
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping');
+    for (const stop of stops.reverse()) await stop().catch((err: unknown) => logger.warn({ err }, 'stop failed'));
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+
+  try {
+    let databaseUrl = env.DATABASE_URL;
+    if (!databaseUrl) {
+      logger.info('starting embedded Postgres');
+      const postgres = await startEmbeddedPostgres({
+        dataDir: path.join(dataDir, 'postgres'),
+        port: env.EMBEDDED_POSTGRES_PORT,
+        database: 'pulse',
+      });
+      stops.push(() => postgres.stop());
+      databaseUrl = postgres.url;
+    }
+
+    let temporalAddress = env.TEMPORAL_ADDRESS;
+    let temporalUi: string | undefined;
+    if (!temporalAddress) {
+      logger.info('starting Temporal dev server');
+      const server = await startTemporalDevServer({
+        dbFile: path.join(dataDir, 'temporal.sqlite'),
+        port: env.TEMPORAL_PORT,
+        uiPort: env.TEMPORAL_UI_PORT,
+        namespace: env.TEMPORAL_NAMESPACE,
+        searchAttributes: SEARCH_ATTRIBUTES,
+        logFile: path.join(dataDir, 'temporal.log'),
+      });
+      stops.push(() => server.stop());
+      temporalAddress = server.address;
+      temporalUi = server.uiUrl;
+    }
+
+    await migrate(databaseUrl, (msg) => logger.debug(msg));
+    const db = createPool(databaseUrl);
+    stops.push(() => db.end());
+
+    const temporal = await connectTemporalClient(temporalAddress, env.TEMPORAL_NAMESPACE);
+    stops.push(() => temporal.connection.close());
+    await ensureSearchAttributes(temporal, env.TEMPORAL_NAMESPACE, SEARCH_ATTRIBUTES);
+
+    const connection = await NativeConnection.connect({ address: temporalAddress });
+    const worker = await createWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE, db });
+    const workerDone = worker.run();
+    stops.push(async () => {
+      worker.shutdown();
+      await workerDone;
+      await connection.close();
+    });
+
+    const app = createApp({ db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, logger: logger.child({ component: 'api' }) });
+    const server: Server = await new Promise((resolve, reject) => {
+      const s = app.listen(env.PORT, env.HOST, () => resolve(s)).once('error', reject);
+    });
+    stops.push(() => new Promise((resolve) => server.close(resolve)));
+    const apiUrl = `http://${env.HOST}:${env.PORT}`;
+
+    await seedDemo({ db, baseUrl: apiUrl, apiKey: env.PULSE_DEMO_API_KEY });
+
+    const lines = [
+      '',
+      'Pulse is running.',
+      `  API          ${apiUrl}   (demo key: ${env.PULSE_DEMO_API_KEY})`,
+      `  Temporal     ${temporalAddress}${temporalUi ? `   UI: ${temporalUi}` : ''}`,
+      `  Postgres     ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`,
+      '',
+      `  Try: curl -H 'Authorization: Bearer ${env.PULSE_DEMO_API_KEY}' ${apiUrl}/contacts/ada/score`,
+      '  Ctrl-C stops everything; data stays in ' + dataDir,
+      '',
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+    await workerDone;
+  } catch (err) {
+    logger.error({ err }, 'start failed');
+    await shutdown(1);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});
