@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { interactionTypeSchema, type AttributeValue } from './interaction';
+import { interactionTypeSchema } from './interaction';
 
 export const criterionOperators = [
   'equals',

@@ -5,6 +5,7 @@ import { createApp } from '../api/app';
 import { ConfigError, loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
 import { connectTemporalClient, ensureSearchAttributes } from '../config/temporal';
+import { installTemporalRuntime } from '../config/temporal-runtime';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { startEmbeddedPostgres } from '../stack/embedded-postgres';
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
     stops.push(() => temporal.connection.close());
     await ensureSearchAttributes(temporal, env.TEMPORAL_NAMESPACE, SEARCH_ATTRIBUTES);
 
+    installTemporalRuntime('WARN');
     const connection = await NativeConnection.connect({ address: temporalAddress });
     const worker = await createWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE, db });
     const workerDone = worker.run();

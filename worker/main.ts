@@ -1,6 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
+import { installTemporalRuntime } from '../config/temporal-runtime';
 import { createPool } from '../db/pool';
 import { createWorker } from './create-worker';
 
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
   if (!env.DATABASE_URL || !env.TEMPORAL_ADDRESS) {
     throw new Error('DATABASE_URL and TEMPORAL_ADDRESS must be set (npm start runs everything locally without them)');
   }
+  installTemporalRuntime('INFO');
   const db = createPool(env.DATABASE_URL);
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   const worker = await createWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE, db });

@@ -29,7 +29,7 @@ function toHttpError(err: unknown): HttpError {
   // Errors thrown by body-parser carry the status they mean (400 bad JSON, 413 too large, 415 ...).
   const e = err as { status?: unknown; type?: unknown; message?: unknown };
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
-    const detail = e.type === 'entity.parse.failed' ? 'body: not valid JSON' : String(e.message ?? '');
+    const detail = e.type === 'entity.parse.failed' ? 'body: not valid JSON' : typeof e.message === 'string' ? e.message : undefined;
     return new HttpError(e.status, e.status === 413 ? 'Payload Too Large' : 'Invalid request', detail);
   }
   if (isUnavailableError(err)) return HttpError.unavailable('a backing service is unavailable; retry shortly');

@@ -76,7 +76,7 @@ export interface ListedContact {
   profileId: string | null;
 }
 
-/** Follows nextCursor to the end and returns each page's items, failing on anything but 200. */
+/** Follows nextCursor (from query.cursor, if given) to the end and returns each page's items, failing on anything but 200. */
 export async function allPages(
   account: TestAccount,
   path: string,
@@ -84,7 +84,7 @@ export async function allPages(
   key?: string,
 ): Promise<ListedContact[][]> {
   const pages: ListedContact[][] = [];
-  let cursor: string | undefined;
+  let cursor = typeof query.cursor === 'string' ? query.cursor : undefined;
   do {
     const res = await account.call('GET', withQuery(path, { ...query, cursor }), undefined, key);
     if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${JSON.stringify(res.body)}`);

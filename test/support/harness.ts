@@ -2,7 +2,8 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
+import { installTemporalRuntime } from '../../config/temporal-runtime';
 import pino from 'pino';
 import { createApp } from '../../api/app';
 import { createApiKey, ensureAccount, type ApiKeyScope } from '../../db/accounts';
@@ -33,18 +34,6 @@ export interface Harness {
   shutdown(): Promise<void>;
 }
 
-/** Worker lifecycle chatter drowns test output; warnings and errors still show. */
-function quietTemporalLogs(): void {
-  try {
-    Runtime.install({
-      logger: new DefaultLogger('WARN'),
-      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} } },
-    });
-  } catch {
-    // Already installed by an earlier test file in this process.
-  }
-}
-
 let bundle: Awaited<ReturnType<typeof bundleWorkflowCode>> | undefined;
 
 /**
@@ -53,7 +42,7 @@ let bundle: Awaited<ReturnType<typeof bundleWorkflowCode>> | undefined;
  * see each other's data.
  */
 export async function startHarness(): Promise<Harness> {
-  quietTemporalLogs();
+  installTemporalRuntime('ERROR');
   const address = process.env.TEMPORAL_ADDRESS!;
   const db = createPool(process.env.DATABASE_URL!);
   const taskQueue = `test-${randomUUID()}`;
