@@ -2,7 +2,9 @@ import { claimUnappliedInteractions } from '../db/interactions';
 import { listLiveProfiles } from '../db/profiles';
 import { withTransaction, type Db } from '../db/pool';
 import { appendLedger, lockContact, readCurrentScores, saveScores } from '../db/scores';
-import { computeScoreChanges } from '../domain/score-computation';
+import { listTriggerDefinitions } from '../db/triggers';
+import { markDndAll } from '../db/contacts';
+import { computeScoreChanges, SCORE_ADJUSTMENT_TYPE } from '../domain/score-computation';
 import type { ApplyScoringInput, ApplyScoringResult } from '../domain/scoring-messages';
 
 const RECENT_CHANGES_RETURNED = 20;
@@ -17,14 +19,28 @@ export function createApplyScoringRules(db: Db) {
     const { accountId, contactId, maxInteractions } = input;
     return withTransaction(db, async (tx) => {
       if (!(await lockContact(tx, accountId, contactId))) {
-        return { contactExists: false, applied: 0, remaining: false, scores: [], recentChanges: [], changeCount: 0 };
+        return {
+          contactExists: false,
+          applied: 0,
+          remaining: false,
+          scores: [],
+          recentChanges: [],
+          changeCount: 0,
+          scoreChanges: [],
+          triggers: [],
+          dndAllEnabled: false,
+          appliedAdjustmentIds: [],
+        };
       }
       const interactions = await claimUnappliedInteractions(tx, accountId, contactId, maxInteractions);
       const profiles = await listLiveProfiles(tx, accountId);
       const current = await readCurrentScores(tx, accountId, contactId);
-      const { scores, changes } = computeScoreChanges(profiles, current, interactions);
+      const { scores, changes, scoreChanges } = computeScoreChanges(profiles, current, interactions);
       await appendLedger(tx, accountId, contactId, changes);
       await saveScores(tx, accountId, contactId, scores);
+      // Do-not-disturb is a fact about the contact, not only points: actions check it before sending.
+      const dndAllEnabled = interactions.some((i) => i.type === 'dnd_all_enabled');
+      if (dndAllEnabled) await markDndAll(tx, accountId, contactId);
       return {
         contactExists: true,
         applied: interactions.length,
@@ -32,6 +48,10 @@ export function createApplyScoringRules(db: Db) {
         scores,
         recentChanges: changes.slice(-RECENT_CHANGES_RETURNED),
         changeCount: changes.length,
+        scoreChanges,
+        triggers: scoreChanges.length > 0 ? await listTriggerDefinitions(tx, accountId) : [],
+        dndAllEnabled,
+        appliedAdjustmentIds: interactions.filter((i) => i.type === SCORE_ADJUSTMENT_TYPE).map((i) => i.id),
       };
     });
   };

@@ -12,6 +12,8 @@ import { listsRouter } from './lists/router';
 import { errorHandler } from './middleware/errors';
 import { openapiRouter } from './openapi/router';
 import { profilesRouter } from './profiles/router';
+import { triggersRouter } from './triggers/router';
+import { scoreAdjustmentsRouter } from './contacts/score-adjustments';
 
 export interface AppDeps {
   db: Db;
@@ -51,6 +53,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(profilesRouter(deps));
   app.use(contactListRouter(deps));
   app.use(listsRouter(deps));
+  app.use(triggersRouter(deps));
+  app.use(scoreAdjustmentsRouter(deps));
   app.use((req) => {
     throw HttpError.notFound(`route ${req.method} ${req.path}`);
   });

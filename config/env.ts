@@ -18,6 +18,9 @@ const envSchema = z.object({
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   PULSE_DEMO_API_KEY: z.string().min(16).default('pulse_demo_key_local_only'),
+  /** smtp://host:port (smtps:// for TLS, user:pass@ for auth). Unset: email is recorded in Postgres (email_outbox). */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  SMTP_FROM: z.string().min(3).default('Pulse <pulse@localhost>'),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -14,7 +14,8 @@ export interface ContactFilter {
 }
 
 /** Where a page ends: the last row's sort key. `score` is null for an empty score. */
-export type ContactSortKey = { sort: 'id'; id: string } | { sort: 'score_desc' | 'score_asc'; score: number | null; id: string };
+export type ContactSortKey =
+  { sort: 'id'; id: string } | { sort: 'score_desc' | 'score_asc'; score: number | null; id: string };
 
 /**
  * The profile that scores a list. `published: false` (no live version yet) makes every score
@@ -102,8 +103,14 @@ function tagCondition(p: Params, filter: ContactFilter): string {
 }
 
 /** No published profile: every score is empty, so the order is the contact id in every sort. */
-function allEmpty(accountId: string, filter: ContactFilter, after: ContactSortKey | undefined, fetch: number): Sql | undefined {
-  if (filter.empty === false || filter.minScore !== undefined || filter.maxScore !== undefined) return undefined;
+function allEmpty(
+  accountId: string,
+  filter: ContactFilter,
+  after: ContactSortKey | undefined,
+  fetch: number,
+): Sql | undefined {
+  if (filter.empty === false || filter.minScore !== undefined || filter.maxScore !== undefined)
+    return undefined;
   // A cursor on a non-empty score sits before every empty one: the empty tier starts afresh.
   const afterId = after && (after.sort === 'id' || after.score === null) ? after.id : undefined;
   const p = new Params();
@@ -170,7 +177,8 @@ function publishedByScore(
   const tags = tagCondition(p, filter);
 
   const scored = [`s.account_id = ${account}`, `s.profile_id = ${profile}`];
-  if (afterKey !== undefined) scored.push(`(${key}, s.contact_id) > (${p.add(afterKey)}::bigint, ${p.add(after!.id)}::text)`);
+  if (afterKey !== undefined)
+    scored.push(`(${key}, s.contact_id) > (${p.add(afterKey)}::bigint, ${p.add(after!.id)}::text)`);
   if (lo !== undefined) scored.push(`${key} >= ${p.add(lo)}::bigint`);
   if (hi !== undefined) scored.push(`${key} <= ${p.add(hi)}::bigint`);
   const branches = [

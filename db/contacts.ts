@@ -63,3 +63,11 @@ export async function getContact(db: Queryable, accountId: string, id: string): 
   ]);
   return rows[0];
 }
+
+export async function markDndAll(db: Queryable, accountId: string, contactId: string): Promise<void> {
+  await db.query(
+    `UPDATE contacts SET dnd_channels = ARRAY['all'], updated_at = now()
+     WHERE account_id = $1 AND id = $2 AND NOT ('all' = ANY (dnd_channels))`,
+    [accountId, contactId],
+  );
+}

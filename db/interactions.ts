@@ -68,3 +68,11 @@ export async function countUnappliedInteractions(db: Queryable, accountId: strin
   );
   return Number(rows[0]!.n);
 }
+
+export async function isInteractionApplied(db: Queryable, accountId: string, contactId: string, id: string): Promise<boolean> {
+  const { rows } = await db.query<{ applied: boolean }>(
+    'SELECT applied_at IS NOT NULL AS applied FROM interactions WHERE account_id = $1 AND contact_id = $2 AND id = $3',
+    [accountId, contactId, id],
+  );
+  return rows[0]?.applied ?? false;
+}

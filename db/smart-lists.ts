@@ -38,11 +38,15 @@ export async function listSmartLists(db: Queryable, accountId: string): Promise<
   return rows;
 }
 
-export async function getSmartList(db: Queryable, accountId: string, id: string): Promise<SmartListRecord | undefined> {
-  const { rows } = await db.query<SmartListRecord>(`SELECT ${columns} FROM smart_lists WHERE account_id = $1 AND id = $2`, [
-    accountId,
-    id,
-  ]);
+export async function getSmartList(
+  db: Queryable,
+  accountId: string,
+  id: string,
+): Promise<SmartListRecord | undefined> {
+  const { rows } = await db.query<SmartListRecord>(
+    `SELECT ${columns} FROM smart_lists WHERE account_id = $1 AND id = $2`,
+    [accountId, id],
+  );
   return rows[0];
 }
 
@@ -58,7 +62,12 @@ export async function updateSmartList<F>(
       `UPDATE smart_lists SET name = COALESCE($3, name), filter = COALESCE($4, filter), updated_at = now()
        WHERE account_id = $1 AND id = $2
        RETURNING ${columns}`,
-      [accountId, id, changes.name ?? null, changes.filter === undefined ? null : JSON.stringify(changes.filter)],
+      [
+        accountId,
+        id,
+        changes.name ?? null,
+        changes.filter === undefined ? null : JSON.stringify(changes.filter),
+      ],
     );
     return rows[0];
   } catch (err) {
@@ -68,6 +77,9 @@ export async function updateSmartList<F>(
 }
 
 export async function deleteSmartList(db: Queryable, accountId: string, id: string): Promise<boolean> {
-  const { rowCount } = await db.query('DELETE FROM smart_lists WHERE account_id = $1 AND id = $2', [accountId, id]);
+  const { rowCount } = await db.query('DELETE FROM smart_lists WHERE account_id = $1 AND id = $2', [
+    accountId,
+    id,
+  ]);
   return rowCount === 1;
 }

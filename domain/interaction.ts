@@ -28,7 +28,7 @@ export const interactionSchema = z.strictObject({
     .min(1)
     .max(200)
     .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces'),
-  type: interactionTypeSchema,
+  type: interactionTypeSchema.refine((t) => t !== 'score_adjustment', 'reserved: use POST /contacts/:contactId/score-adjustments'),
   occurredAt: z.iso.datetime({ offset: true }),
   attributes: interactionAttributesSchema.default({}),
 });

@@ -1,5 +1,20 @@
 import type { Rule } from './rule';
-import { scoreInteraction, type ScorableInteraction } from './rule-matching';
+import { scoreInteraction, type RuleHit, type ScorableInteraction } from './rule-matching';
+
+/**
+ * Points given by a person (API) or an automation ("modify engagement score") rather than a rule.
+ * Stored as an interaction of this type so it is applied, deduplicated and ledgered like any other.
+ */
+export const SCORE_ADJUSTMENT_TYPE = 'score_adjustment';
+export const ADJUSTMENT_RULE_ID = 'adjustment';
+
+function hitsFor(profile: LiveProfile, interaction: ScorableInteraction): RuleHit[] {
+  if (interaction.type !== SCORE_ADJUSTMENT_TYPE) return scoreInteraction(profile.rules, interaction);
+  const { profileId, points } = interaction.attributes;
+  return profileId === profile.profileId && typeof points === 'number' && Number.isInteger(points) && points !== 0
+    ? [{ ruleId: ADJUSTMENT_RULE_ID, points }]
+    : [];
+}
 
 export interface LiveProfile {
   isDefault: boolean;
@@ -13,6 +28,13 @@ export interface ProfileScore {
   profileId: string;
   version: number;
   score: number;
+}
+
+/** A profile's score before and after one applied batch; only real changes are listed. */
+export interface ScoreChange {
+  profileId: string;
+  before: number;
+  after: number;
 }
 
 export interface LedgerChange {
@@ -32,12 +54,13 @@ export function computeScoreChanges(
   profiles: readonly LiveProfile[],
   current: ReadonlyMap<string, number>,
   interactions: readonly ScorableInteraction[],
-): { scores: ProfileScore[]; changes: LedgerChange[] } {
+): { scores: ProfileScore[]; changes: LedgerChange[]; scoreChanges: ScoreChange[] } {
   const changes: LedgerChange[] = [];
+  const scoreChanges: ScoreChange[] = [];
   const scores = profiles.map((profile) => {
     let score = current.get(profile.profileId) ?? 0;
     for (const interaction of interactions) {
-      for (const hit of scoreInteraction(profile.rules, interaction)) {
+      for (const hit of hitsFor(profile, interaction)) {
         score += hit.points;
         changes.push({
           profileId: profile.profileId,
@@ -49,7 +72,9 @@ export function computeScoreChanges(
         });
       }
     }
+    const before = current.get(profile.profileId) ?? 0;
+    if (score !== before) scoreChanges.push({ profileId: profile.profileId, before, after: score });
     return { profileId: profile.profileId, isDefault: profile.isDefault, version: profile.version, score };
   });
-  return { scores, changes };
+  return { scores, changes, scoreChanges };
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import type { LedgerChange, ProfileScore } from './score-computation';
+import type { LedgerChange, ProfileScore, ScoreChange } from './score-computation';
+import type { Trigger } from './trigger';
+import type { TriggerState } from './trigger-evaluation';
 
 /**
  * What a contact workflow is told when interactions arrive. The interactions themselves live in
@@ -12,6 +14,23 @@ export const interactionRefSchema = z.object({
   occurredAt: z.string(),
 });
 export type InteractionRef = z.infer<typeof interactionRefSchema>;
+
+/** A manual or automated score change, applied by the contact's workflow like any interaction. */
+export const scoreAdjustmentRequestSchema = z.strictObject({
+  adjustmentId: z.string().min(1).max(200),
+  profileId: z.string().min(1).max(128),
+  points: z.number().int().min(-10_000).max(10_000).refine((p) => p !== 0, 'must not be 0'),
+  reason: z.string().min(1).max(500),
+  /** Who made it: an API key id, or an automation's workflow id. */
+  actor: z.string().min(1).max(300),
+});
+export type ScoreAdjustmentRequest = z.infer<typeof scoreAdjustmentRequestSchema>;
+
+export interface ScoreAdjustmentResult {
+  adjustmentId: string;
+  profileId: string;
+  score: number | null;
+}
 
 export interface ContactScoringInput {
   accountId: string;
@@ -29,6 +48,9 @@ export interface CarriedState {
   pending: InteractionRef[];
   appliedCount: number;
   runNumber: number;
+  triggerStates: Record<string, TriggerState>;
+  /** Automations started recently, told to stop sending when the contact enables do-not-disturb. */
+  recentAutomations: string[];
 }
 
 export interface ApplyScoringInput {
@@ -46,6 +68,14 @@ export interface ApplyScoringResult {
   /** The newest changes only: the ledger in Postgres has all of them. */
   recentChanges: LedgerChange[];
   changeCount: number;
+  /** Profiles whose score this call changed, for trigger evaluation. */
+  scoreChanges: ScoreChange[];
+  /** The account's triggers as of this call, so the workflow evaluates them deterministically. */
+  triggers: Trigger[];
+  /** The contact turned on do-not-disturb for all channels in this batch. */
+  dndAllEnabled: boolean;
+  /** Score adjustments applied by this call, so pending adjustment updates can answer. */
+  appliedAdjustmentIds: string[];
 }
 
 export interface ContactScoreView {
@@ -57,4 +87,6 @@ export interface ContactScoreView {
   pendingCount: number;
   runNumber: number;
   signalsThisRun: number;
+  triggerStates: Record<string, TriggerState>;
+  recentAutomations: string[];
 }

@@ -2,27 +2,51 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  ParentClosePolicy,
+  patched,
   proxyActivities,
+  startChild,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type * as activities from '../activities';
 import type { ContactScoringInput, InteractionRef } from '../domain/scoring-messages';
-import type { LedgerChange, ProfileScore } from '../domain/score-computation';
-import { contactScoreQuery, interactionsReceivedSignal } from './definitions';
-import { engagementScoreAttribute, profilesAttribute } from './search-attributes';
+import type { AutomationInput } from '../domain/actions';
+import type { LedgerChange, ProfileScore, ScoreChange } from '../domain/score-computation';
+import type { Trigger } from '../domain/trigger';
+import { evaluateTriggers, type TriggerFire, type TriggerState } from '../domain/trigger-evaluation';
+import { dndEnabledSignal } from './automations/definitions';
+import { automationWorkflowType } from './automations/registry';
+import { adjustScoreUpdate, contactScoreQuery, interactionsReceivedSignal } from './definitions';
+import {
+  accountAttribute,
+  automationAttribute,
+  contactAttribute,
+  engagementScoreAttribute,
+  profilesAttribute,
+  triggerAttribute,
+} from './search-attributes';
 
-const { applyScoringRules } = proxyActivities<ReturnType<typeof activities.createActivities>>({
+const { applyScoringRules, recordScoreAdjustment } = proxyActivities<ReturnType<typeof activities.createActivities>>({
   startToCloseTimeout: '30 seconds',
   // Postgres being away is the common failure: keep trying, but back off.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    nonRetryableErrorTypes: ['ProfileNotFound', 'ProfileNotPublished'],
+  },
 });
 
 const DEFAULT_MAX_SIGNALS_PER_RUN = 9_000;
 const MAX_INTERACTIONS_PER_ACTIVITY = 1_000;
 const RECENT_IDS_KEPT = 2_000;
 const RECENT_CHANGES_KEPT = 20;
+const RECENT_AUTOMATIONS_KEPT = 50;
 
 /**
  * One per contact, for the contact's lifetime. Signals only say "something arrived"; each
@@ -41,6 +65,8 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
   const pending: InteractionRef[] = [...(carried?.pending ?? [])];
   // Bounded memory of ids already taken: a re-sent interaction does not cost an activity call.
   const recentIds = new Set<string>(carried?.recentInteractionIds ?? []);
+  let triggerStates: Record<string, TriggerState> = carried?.triggerStates ?? {};
+  let recentAutomations: string[] = carried?.recentAutomations ?? [];
   let signalsThisRun = 0;
   // A first run sweeps what was stored before the workflow existed (e.g. the API died before signalling).
   let sweep = carried === undefined || pending.length > 0;
@@ -63,9 +89,39 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
     pendingCount: pending.length,
     runNumber,
     signalsThisRun,
+    triggerStates,
+    recentAutomations,
   }));
 
-  const handOffDue = () => workflowInfo().continueAsNewSuggested || signalsThisRun >= maxSignalsPerRun;
+  // Adjustments applied in this run; an update waits here for its own id.
+  const appliedAdjustments = new Set<string>();
+  let adjustmentsInFlight = 0;
+  setHandler(
+    adjustScoreUpdate,
+    async (request) => {
+      adjustmentsInFlight += 1;
+      try {
+        const { applied } = await recordScoreAdjustment({ accountId, contactId, ...request });
+        if (!applied) {
+          sweep = true;
+          await condition(() => appliedAdjustments.has(request.adjustmentId));
+        }
+        const score = scores.find((s) => s.profileId === request.profileId);
+        return { adjustmentId: request.adjustmentId, profileId: request.profileId, score: score?.score ?? null };
+      } finally {
+        adjustmentsInFlight -= 1;
+      }
+    },
+    {
+      validator: (request) => {
+        if (!Number.isInteger(request.points) || request.points === 0) throw new Error('points: must be a non-zero integer');
+      },
+    },
+  );
+
+  // An adjustment in flight needs this loop to apply it, so the hand-off waits for it.
+  const handOffDue = () =>
+    (workflowInfo().continueAsNewSuggested || signalsThisRun >= maxSignalsPerRun) && adjustmentsInFlight === 0;
 
   for (;;) {
     await condition(() => pending.length > 0 || sweep || handOffDue());
@@ -75,13 +131,32 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
     sweep = false;
     const result = await applyScoringRules({ accountId, contactId, maxInteractions: MAX_INTERACTIONS_PER_ACTIVITY });
     if (!result.contactExists) return; // the contact was deleted: nothing left to score
-    sweep = result.remaining;
+    sweep ||= result.remaining; // an update may have asked for another pass meanwhile
     appliedCount += result.applied;
+    for (const id of result.appliedAdjustmentIds ?? []) appliedAdjustments.add(id);
     recentChanges = [...recentChanges, ...result.recentChanges].slice(-RECENT_CHANGES_KEPT);
     if (!sameScores(scores, result.scores)) {
       scores = result.scores;
       publishScores(scores);
     }
+    // Runs recorded before automations existed replay without this block.
+    if (patched('triggers-start-automations')) {
+      if (result.dndAllEnabled) await stopSending(recentAutomations);
+      const fires = evaluate(result.triggers ?? [], result.scoreChanges ?? []);
+      for (const fire of fires) {
+        const trigger = result.triggers.find((t) => t.id === fire.triggerId)!;
+        const id = await startAutomation(accountId, contactId, trigger, fire, triggerStates[fire.triggerId]!.fires);
+        recentAutomations = [...recentAutomations, id].slice(-RECENT_AUTOMATIONS_KEPT);
+      }
+    }
+  }
+
+  function evaluate(triggers: Trigger[], changes: ScoreChange[]): TriggerFire[] {
+    if (changes.length === 0 || triggers.length === 0) return [];
+    const byProfile = Object.fromEntries(changes.map((c) => [c.profileId, { before: c.before, after: c.after }]));
+    const evaluated = evaluateTriggers(triggers, triggerStates, byProfile, Date.now());
+    triggerStates = evaluated.states;
+    return evaluated.fires;
   }
 
   // Signal handlers are synchronous, so this only guards against future async handlers; anything
@@ -98,8 +173,67 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
       pending,
       appliedCount,
       runNumber,
+      triggerStates,
+      recentAutomations,
     },
   });
+}
+
+/**
+ * The child id is derived from the contact, the trigger and the fire count, so a replayed or
+ * retried start names the same execution: "already started" means it was started, once.
+ * ABANDON: an automation outlives this run's continue-as-new.
+ */
+async function startAutomation(
+  accountId: string,
+  contactId: string,
+  trigger: Trigger,
+  fire: TriggerFire,
+  fireNumber: number,
+): Promise<string> {
+  const workflowId = `${workflowInfo().workflowId}/trigger:${fire.triggerId}/${fireNumber}`;
+  const workflowType = automationWorkflowType(fire.automation);
+  if (!workflowType) {
+    // The API refuses unknown names; one can still vanish from the registry in a later release.
+    log.warn('trigger names an unknown automation; not started', { triggerId: fire.triggerId, automation: fire.automation });
+    return workflowId;
+  }
+  const input: AutomationInput = {
+    accountId,
+    contactId,
+    triggerId: fire.triggerId,
+    profileId: fire.profileId,
+    score: fire.score,
+    // Automations that compare against the trigger's threshold (a follow-up's "recovered") get it.
+    params: { ...('value' in trigger.condition && { threshold: trigger.condition.value }), ...fire.input },
+  };
+  try {
+    await startChild(workflowType, {
+      workflowId,
+      args: [input],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: [
+        { key: accountAttribute, value: accountId },
+        { key: contactAttribute, value: contactId },
+        { key: triggerAttribute, value: fire.triggerId },
+        { key: automationAttribute, value: fire.automation },
+      ],
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  return workflowId;
+}
+
+/** Compliance first: running automations hear about do-not-disturb before their next send. */
+async function stopSending(automationIds: string[]): Promise<void> {
+  await Promise.all(
+    automationIds.map((id) =>
+      getExternalWorkflowHandle(id)
+        .signal(dndEnabledSignal)
+        .catch(() => undefined), // finished automations cannot be signalled, and need not be
+    ),
+  );
 }
 
 function remember(ids: Set<string>, id: string): void {

@@ -1,1 +1,2 @@
 export { contactScoringWorkflow } from './contact-scoring';
+export * from './automations';

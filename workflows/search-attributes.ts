@@ -6,6 +6,9 @@ export const contactAttribute = defineSearchAttributeKey('PulseContact', SearchA
 export const profilesAttribute = defineSearchAttributeKey('PulseProfiles', SearchAttributeType.KEYWORD_LIST);
 /** The score under the account's default profile; absent while that profile is unpublished. */
 export const engagementScoreAttribute = defineSearchAttributeKey('EngagementScore', SearchAttributeType.INT);
+/** On automations (children of the contact workflow): the trigger that started it, and its registry name. */
+export const triggerAttribute = defineSearchAttributeKey('PulseTrigger', SearchAttributeType.KEYWORD);
+export const automationAttribute = defineSearchAttributeKey('PulseAutomation', SearchAttributeType.KEYWORD);
 
 /** Registration list for `temporal server start-dev --search-attribute Name=Type`. */
 export const SEARCH_ATTRIBUTES = {

@@ -12,8 +12,12 @@ export function contactListRouter({ db }: { db: Db }): Router {
   const list = { query: contactListQuerySchema };
   router.get('/contacts', requireScope('read'), validate(list), async (_req, res) => {
     const { cursor, limit, ...filter } = parsed(res, list).query;
-    const page = await readContactPage(db, principalOf(res).accountId, filter, { cursor, limit }, (profileId) =>
-      invalidField('query.profile', `profile "${profileId}" does not exist`),
+    const page = await readContactPage(
+      db,
+      principalOf(res).accountId,
+      filter,
+      { cursor, limit },
+      (profileId) => invalidField('query.profile', `profile "${profileId}" does not exist`),
     );
     res.json(page);
   });

@@ -11,7 +11,9 @@ const scoreSchema = z.int().min(-2_147_483_648).max(2_147_483_647);
 
 export const contactSortSchema = z
   .enum(CONTACT_SORTS)
-  .describe('score_desc / score_asc: by score, empty scores last, ties by contact id ascending; id: by contact id');
+  .describe(
+    'score_desc / score_asc: by score, empty scores last, ties by contact id ascending; id: by contact id',
+  );
 
 /** One tag, as contacts carry them (see contactBodySchema). */
 const tagSchema = z.string().min(1).max(64);
@@ -19,17 +21,30 @@ const tagSchema = z.string().min(1).max(64);
 /** `tag=a&tag=b`, `tag=a,b` or a JSON array: the contact must carry every one. */
 const tagsSchema = z
   .union([z.string(), z.array(z.string())])
-  .transform((value) => [...new Set((Array.isArray(value) ? value : [value]).flatMap((t) => t.split(',')).map((t) => t.trim()))])
+  .transform((value) => [
+    ...new Set((Array.isArray(value) ? value : [value]).flatMap((t) => t.split(',')).map((t) => t.trim())),
+  ])
   .pipe(z.array(tagSchema).min(1).max(MAX_FILTER_TAGS))
   .describe('the contact must carry every tag; repeat the parameter or give a comma-separated list');
 
 /** Query strings carry text: an integer must be written as one (a blank value is not 0). */
 const queryInteger = <T extends z.ZodType<number, number>>(schema: T) =>
-  z.string().regex(/^-?\d{1,10}$/, 'must be an integer').transform(Number).pipe(schema);
+  z
+    .string()
+    .regex(/^-?\d{1,10}$/, 'must be an integer')
+    .transform(Number)
+    .pipe(schema);
 
-const rangeBounds = (v: { minScore?: number | undefined; maxScore?: number | undefined }, ctx: z.RefinementCtx) => {
+const rangeBounds = (
+  v: { minScore?: number | undefined; maxScore?: number | undefined },
+  ctx: z.RefinementCtx,
+) => {
   if (v.minScore !== undefined && v.maxScore !== undefined && v.minScore > v.maxScore) {
-    ctx.addIssue({ code: 'custom', path: ['maxScore'], message: `must not be below minScore (${v.minScore})` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['maxScore'],
+      message: `must not be below minScore (${v.minScore})`,
+    });
   }
 };
 
@@ -39,7 +54,11 @@ const rangeBounds = (v: { minScore?: number | undefined; maxScore?: number | und
 
 const cursorKeySchema = z.discriminatedUnion('sort', [
   z.strictObject({ sort: z.literal('id'), id: entityIdSchema }),
-  z.strictObject({ sort: z.enum(['score_desc', 'score_asc']), score: scoreSchema.nullable(), id: entityIdSchema }),
+  z.strictObject({
+    sort: z.enum(['score_desc', 'score_asc']),
+    score: scoreSchema.nullable(),
+    id: entityIdSchema,
+  }),
 ]);
 
 export function encodeCursor(key: ContactSortKey): string {
@@ -108,7 +127,10 @@ export const contactListQuerySchema = z
     profile: entityIdSchema.optional().describe(filterDescriptions.profile),
     minScore: queryInteger(scoreSchema).optional().describe(filterDescriptions.minScore),
     maxScore: queryInteger(scoreSchema).optional().describe(filterDescriptions.maxScore),
-    empty: z.stringbool({ truthy: ['true'], falsy: ['false'], case: 'sensitive' }).optional().describe(filterDescriptions.empty),
+    empty: z
+      .stringbool({ truthy: ['true'], falsy: ['false'], case: 'sensitive' })
+      .optional()
+      .describe(filterDescriptions.empty),
     tag: tagsSchema.optional(),
     sort: contactSortSchema.default('score_desc'),
     ...pageFields,
@@ -130,8 +152,14 @@ export const listedContactSchema = z.object({
   name: z.string().nullable(),
   email: z.string().nullable(),
   tags: z.array(z.string()),
-  score: z.int().nullable().describe('null is empty: the profile has no published version (or the account has no profile)'),
-  profileId: z.string().nullable().describe('the profile the score is from; null if the account has no profile'),
+  score: z
+    .int()
+    .nullable()
+    .describe('null is empty: the profile has no published version (or the account has no profile)'),
+  profileId: z
+    .string()
+    .nullable()
+    .describe('the profile the score is from; null if the account has no profile'),
 });
 
 export const contactPageSchema = z.object({

@@ -31,7 +31,11 @@ export async function readContactPage(
   });
   const last = rows.at(-1);
   const nextKey: ContactSortKey | undefined =
-    hasMore && last ? (filter.sort === 'id' ? { sort: 'id', id: last.id } : { sort: filter.sort, score: last.score, id: last.id }) : undefined;
+    hasMore && last
+      ? filter.sort === 'id'
+        ? { sort: 'id', id: last.id }
+        : { sort: filter.sort, score: last.score, id: last.id }
+      : undefined;
   return {
     items: rows.map((row) => ({ ...row, profileId: profile?.id ?? null })),
     nextCursor: nextKey ? encodeCursor(nextKey) : null,

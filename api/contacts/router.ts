@@ -8,7 +8,7 @@ import { interactionBatchSchema } from '../../domain/interaction';
 import { requireScope, principalOf } from '../middleware/authenticate';
 import { parsed, validate } from '../middleware/validate';
 import { HttpError } from '../http-error';
-import { deliverInteractions } from './interaction-delivery';
+import { deliverInteractions } from '../../clients/contact-workflow';
 import { contactBodySchema, contactParamsSchema, ledgerQuerySchema } from './schemas';
 
 export function contactsRouter(deps: { db: Db; temporal: Client; taskQueue: string }): Router {

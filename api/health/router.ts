@@ -21,7 +21,10 @@ export function healthRouter({ db, temporal }: { db: Db; temporal: Client }): Ro
       // getSystemInfo is the call every SDK client makes first: it needs the frontend to answer. The
       // SDK's retry interceptor can carry a call past its deadline, hence the backstop timer as well.
       check(
-        () => temporal.connection.withDeadline(Date.now() + READINESS_TIMEOUT_MS, () => temporal.workflowService.getSystemInfo({})),
+        () =>
+          temporal.connection.withDeadline(Date.now() + READINESS_TIMEOUT_MS, () =>
+            temporal.workflowService.getSystemInfo({}),
+          ),
         READINESS_TIMEOUT_MS + 500,
       ),
     ]);
@@ -53,7 +56,10 @@ export function healthRouter({ db, temporal }: { db: Db; temporal: Client }): Ro
 }
 
 /** Runs one probe with a time limit; a probe still running afterwards is left to finish on its own. */
-async function check(probe: () => Promise<unknown>, limitMs: number): Promise<{ status: CheckResult; reason?: string }> {
+async function check(
+  probe: () => Promise<unknown>,
+  limitMs: number,
+): Promise<{ status: CheckResult; reason?: string }> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${limitMs} ms`)), limitMs);

@@ -9,7 +9,12 @@ import {
   updateSmartList,
   type SmartListRecord,
 } from '../../db/smart-lists';
-import { contactFilterSchema, contactPageQuerySchema, cursorSortProblem, type ContactListFilter } from '../contacts/list-schemas';
+import {
+  contactFilterSchema,
+  contactPageQuerySchema,
+  cursorSortProblem,
+  type ContactListFilter,
+} from '../contacts/list-schemas';
 import { invalidField, readContactPage } from '../contacts/list-service';
 import { HttpError } from '../http-error';
 import { principalOf, requireScope } from '../middleware/authenticate';
@@ -54,7 +59,8 @@ export function listsRouter({ db }: { db: Db }): Router {
 
   router.delete('/lists/:listId', requireScope('write'), validate(one), async (_req, res) => {
     const { listId } = parsed(res, one).params;
-    if (!(await deleteSmartList(db, principalOf(res).accountId, listId))) throw HttpError.notFound(`list "${listId}"`);
+    if (!(await deleteSmartList(db, principalOf(res).accountId, listId)))
+      throw HttpError.notFound(`list "${listId}"`);
     res.status(204).end();
   });
 
@@ -66,8 +72,17 @@ export function listsRouter({ db }: { db: Db }): Router {
     // The list's sort may have been changed since the cursor was issued.
     const problem = cursorSortProblem(query.cursor, filter.sort);
     if (problem) throw invalidField('query.cursor', problem);
-    const page = await readContactPage(db, accountId, filter, query, (profileId) =>
-      new HttpError(409, 'Conflict', `list "${params.listId}" filters on profile "${profileId}", which no longer exists`),
+    const page = await readContactPage(
+      db,
+      accountId,
+      filter,
+      query,
+      (profileId) =>
+        new HttpError(
+          409,
+          'Conflict',
+          `list "${params.listId}" filters on profile "${profileId}", which no longer exists`,
+        ),
     );
     res.json(page);
   });

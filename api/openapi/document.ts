@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { version } from '../../package.json';
 import { problemSchema } from './response-schemas';
 import { ROUTES, type Named, type ResponseDoc, type RouteDoc } from './routes';
 
@@ -11,6 +10,9 @@ import { ROUTES, type Named, type ResponseDoc, type RouteDoc } from './routes';
  * Request schemas are rendered as their input (what a client sends: defaults are optional),
  * response schemas as their output (what the server sends: defaults are filled in).
  */
+
+/** The API contract's version: bump it when routes or schemas change incompatibly. */
+export const API_VERSION = '0.1.0';
 
 type JsonSchema = Record<string, unknown>;
 type Io = 'input' | 'output';
@@ -29,7 +31,7 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[] = ROUTES): Json
     openapi: '3.1.0',
     info: {
       title: 'Pulse API',
-      version,
+      version: API_VERSION,
       description:
         'Engagement scoring: contacts, interactions, score profiles and smart lists. Every route except the operations ones takes an API key, which decides the account. Errors are application/problem+json (RFC 9457).',
     },
@@ -65,21 +67,34 @@ function operation(route: RouteDoc, components: Components): JsonSchema {
     responses[403] ??= { description: `the API key lacks the "${route.scope}" scope` };
   }
   if (route.params) responses[404] ??= { description: 'no such resource in this account' };
-  if (route.scope) responses[503] ??= { description: 'Postgres or Temporal is unavailable; retry after Retry-After seconds' };
+  if (route.scope)
+    responses[503] ??= {
+      description: 'Postgres or Temporal is unavailable; retry after Retry-After seconds',
+    };
 
-  const scopeNote = route.scope && `Requires the \`${route.scope}\` scope${route.scope === 'admin' ? '' : ' (or a higher one)'}.`;
+  const scopeNote =
+    route.scope &&
+    `Requires the \`${route.scope}\` scope${route.scope === 'admin' ? '' : ' (or a higher one)'}.`;
   return {
     operationId: route.operationId,
     summary: route.summary,
-    ...((route.description || scopeNote) && { description: [route.description, scopeNote].filter(Boolean).join('\n\n') }),
+    ...((route.description || scopeNote) && {
+      description: [route.description, scopeNote].filter(Boolean).join('\n\n'),
+    }),
     tags: [route.tag],
     ...(!route.scope && { security: [] }),
     ...(parameters.length > 0 && { parameters }),
     ...(route.body && {
-      requestBody: { required: true, content: { 'application/json': { schema: components.ref(route.body, 'input') } } },
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: components.ref(route.body, 'input') } },
+      },
     }),
     responses: Object.fromEntries(
-      Object.entries(responses).map(([status, doc]) => [status, responseObject(Number(status), doc, components)]),
+      Object.entries(responses).map(([status, doc]) => [
+        status,
+        responseObject(Number(status), doc, components),
+      ]),
     ),
   };
 }
@@ -87,8 +102,12 @@ function operation(route: RouteDoc, components: Components): JsonSchema {
 function responseObject(status: number, doc: ResponseDoc, components: Components): JsonSchema {
   const body = doc.body ?? (status >= 400 ? PROBLEM : undefined);
   const contentType = doc.contentType ?? (status >= 400 ? PROBLEM_JSON : 'application/json');
-  if (!body) return { description: doc.description, ...(doc.contentType && { content: { [doc.contentType]: {} } }) };
-  return { description: doc.description, content: { [contentType]: { schema: components.ref(body, 'output') } } };
+  if (!body)
+    return { description: doc.description, ...(doc.contentType && { content: { [doc.contentType]: {} } }) };
+  return {
+    description: doc.description,
+    content: { [contentType]: { schema: components.ref(body, 'output') } },
+  };
 }
 
 /**
@@ -105,7 +124,10 @@ function parametersOf(schema: z.ZodObject, location: 'path' | 'query'): JsonSche
     const asInput = (input.properties as Record<string, JsonSchema>)[name]!;
     const asOutput = (output.properties as Record<string, JsonSchema>)[name];
     const parsedType = asOutput?.type;
-    const useOutput = asInput.type === 'string' || asInput.anyOf ? ['integer', 'number', 'boolean', 'array'].includes(String(parsedType)) : false;
+    const useOutput =
+      asInput.type === 'string' || asInput.anyOf
+        ? ['integer', 'number', 'boolean', 'array'].includes(String(parsedType))
+        : false;
     const { description, ...paramSchema } = useOutput ? asOutput! : asInput;
     return {
       name,
@@ -137,6 +159,9 @@ class Components {
 
 /** z.toJSONSchema minus the $schema header, which an OpenAPI schema object does not carry. */
 function toJson(schema: z.ZodType, io: Io): JsonSchema {
-  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { io, target: 'draft-2020-12' }) as JsonSchema;
+  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, {
+    io,
+    target: 'draft-2020-12',
+  }) as JsonSchema;
   return json;
 }

@@ -16,7 +16,9 @@ export const problemSchema = z.object({
   status: z.int(),
   detail: z.string().optional(),
   errors: z
-    .array(z.object({ path: z.string().describe('e.g. body.0.occurredAt or query.cursor'), message: z.string() }))
+    .array(
+      z.object({ path: z.string().describe('e.g. body.0.occurredAt or query.cursor'), message: z.string() }),
+    )
     .optional()
     .describe('every invalid field, for 400s'),
   instance: z.string(),
@@ -39,8 +41,13 @@ export const profileScoreSchema = z.object({
   profileName: z.string(),
   isDefault: z.boolean(),
   version: z.int().nullable().describe('live version; null until the profile is published'),
-  score: z.int().nullable().describe('null (empty) until the profile is published; 0 if published and nothing scored yet'),
-  breakdown: z.array(z.object({ ruleId: z.string(), description: z.string().nullable(), count: z.int(), points: z.int() })),
+  score: z
+    .int()
+    .nullable()
+    .describe('null (empty) until the profile is published; 0 if published and nothing scored yet'),
+  breakdown: z.array(
+    z.object({ ruleId: z.string(), description: z.string().nullable(), count: z.int(), points: z.int() }),
+  ),
   updatedAt: timestamp.nullable(),
 });
 
@@ -70,7 +77,10 @@ export const ledgerSchema = z.object({
 });
 
 /** The ingest route validates with interactionBatchSchema, a transform JSON Schema cannot express; this is its shape. */
-export const interactionBatchDocSchema = z.union([interactionSchema, z.array(interactionSchema).min(1).max(MAX_INTERACTIONS_PER_REQUEST)]);
+export const interactionBatchDocSchema = z.union([
+  interactionSchema,
+  z.array(interactionSchema).min(1).max(MAX_INTERACTIONS_PER_REQUEST),
+]);
 
 export const ingestResultSchema = z.object({
   accepted: z.int().describe('interactions stored by this request'),
@@ -96,4 +106,6 @@ export const livenessSchema = z.object({ status: z.literal('ok') });
 
 const checkSchema = z.enum(['ok', 'down']);
 export const readinessSchema = z.object({ postgres: z.literal('ok'), temporal: z.literal('ok') });
-export const notReadySchema = problemSchema.extend({ checks: z.object({ postgres: checkSchema, temporal: checkSchema }) });
+export const notReadySchema = problemSchema.extend({
+  checks: z.object({ postgres: checkSchema, temporal: checkSchema }),
+});

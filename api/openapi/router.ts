@@ -18,7 +18,10 @@ export function openapiRouter(): Router {
   const assets = swaggerUiAssets();
   router.get('/docs', (_req, res) => {
     if (!assets) {
-      res.status(501).type('text/plain').send('API docs need the swagger-ui-dist package; /openapi.json is available.');
+      res
+        .status(501)
+        .type('text/plain')
+        .send('API docs need the swagger-ui-dist package; /openapi.json is available.');
       return;
     }
     res.type('html').send(DOCS_PAGE);

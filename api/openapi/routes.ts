@@ -1,8 +1,19 @@
 import type { z } from 'zod';
 import type { ApiKeyScope } from '../../db/accounts';
 import { contactBodySchema, contactParamsSchema, ledgerQuerySchema } from '../contacts/schemas';
-import { contactListQuerySchema, contactPageQuerySchema, contactPageSchema, contactFilterSchema } from '../contacts/list-schemas';
-import { createSmartListSchema, smartListCollectionSchema, smartListParamsSchema, smartListSchema, updateSmartListSchema } from '../lists/schemas';
+import {
+  contactListQuerySchema,
+  contactPageQuerySchema,
+  contactPageSchema,
+  contactFilterSchema,
+} from '../contacts/list-schemas';
+import {
+  createSmartListSchema,
+  smartListCollectionSchema,
+  smartListParamsSchema,
+  smartListSchema,
+  updateSmartListSchema,
+} from '../lists/schemas';
 import { createProfileSchema, draftRulesSchema, profileParamsSchema } from '../profiles/schemas';
 import {
   contactSchema,
@@ -129,7 +140,10 @@ export const ROUTES: RouteDoc[] = [
     tag: 'contacts',
     scope: 'write',
     body: named('ContactInput', contactBodySchema),
-    responses: { 200: { description: 'updated', body: Contact }, 201: { description: 'created', body: Contact } },
+    responses: {
+      200: { description: 'updated', body: Contact },
+      201: { description: 'created', body: Contact },
+    },
   },
   {
     method: 'get',
@@ -139,19 +153,24 @@ export const ROUTES: RouteDoc[] = [
     tag: 'contacts',
     scope: 'read',
     params: contactParamsSchema,
-    responses: { 200: { description: 'the contact', body: named('ContactWithScores', contactWithScoresSchema) } },
+    responses: {
+      200: { description: 'the contact', body: named('ContactWithScores', contactWithScoresSchema) },
+    },
   },
   {
     method: 'post',
     path: '/contacts/:contactId/interactions',
     operationId: 'ingestInteractions',
     summary: 'Record interactions (one or a batch)',
-    description: 'The interaction id is an idempotency key: a repeat is reported in `duplicates` and not counted again. Scoring happens asynchronously.',
+    description:
+      'The interaction id is an idempotency key: a repeat is reported in `duplicates` and not counted again. Scoring happens asynchronously.',
     tag: 'contacts',
     scope: 'write',
     params: contactParamsSchema,
     body: named('InteractionBatch', interactionBatchDocSchema),
-    responses: { 202: { description: 'stored; scoring follows', body: named('IngestResult', ingestResultSchema) } },
+    responses: {
+      202: { description: 'stored; scoring follows', body: named('IngestResult', ingestResultSchema) },
+    },
   },
   {
     method: 'get',
@@ -183,7 +202,9 @@ export const ROUTES: RouteDoc[] = [
     summary: 'Score profiles',
     tag: 'profiles',
     scope: 'read',
-    responses: { 200: { description: 'all profiles', body: named('ProfileCollection', profileCollectionSchema) } },
+    responses: {
+      200: { description: 'all profiles', body: named('ProfileCollection', profileCollectionSchema) },
+    },
   },
   {
     method: 'post',
@@ -194,7 +215,10 @@ export const ROUTES: RouteDoc[] = [
     tag: 'profiles',
     scope: 'admin',
     body: named('ProfileInput', createProfileSchema),
-    responses: { 201: { description: 'created', body: Profile }, 409: { description: 'the id is taken', body: undefined } },
+    responses: {
+      201: { description: 'created', body: Profile },
+      409: { description: 'the id is taken', body: undefined },
+    },
   },
   {
     method: 'get',
@@ -236,7 +260,12 @@ export const ROUTES: RouteDoc[] = [
     summary: 'Smart lists',
     tag: 'lists',
     scope: 'read',
-    responses: { 200: { description: 'all lists, oldest first', body: named('SmartListCollection', smartListCollectionSchema) } },
+    responses: {
+      200: {
+        description: 'all lists, oldest first',
+        body: named('SmartListCollection', smartListCollectionSchema),
+      },
+    },
   },
   {
     method: 'post',
@@ -247,7 +276,10 @@ export const ROUTES: RouteDoc[] = [
     tag: 'lists',
     scope: 'write',
     body: named('SmartListInput', createSmartListSchema),
-    responses: { 201: { description: 'created', body: SmartList }, 409: { description: 'the name is taken' } },
+    responses: {
+      201: { description: 'created', body: SmartList },
+      409: { description: 'the name is taken' },
+    },
   },
   {
     method: 'get',
@@ -268,7 +300,10 @@ export const ROUTES: RouteDoc[] = [
     scope: 'write',
     params: smartListParamsSchema,
     body: named('SmartListPatch', updateSmartListSchema),
-    responses: { 200: { description: 'the list', body: SmartList }, 409: { description: 'the name is taken' } },
+    responses: {
+      200: { description: 'the list', body: SmartList },
+      409: { description: 'the name is taken' },
+    },
   },
   {
     method: 'delete',
@@ -285,7 +320,8 @@ export const ROUTES: RouteDoc[] = [
     path: '/lists/:listId/contacts',
     operationId: 'listSmartListContacts',
     summary: "A smart list's members, as of now",
-    description: 'Evaluates the saved filter at each request, with the same order and paging guarantees as GET /contacts.',
+    description:
+      'Evaluates the saved filter at each request, with the same order and paging guarantees as GET /contacts.',
     tag: 'lists',
     scope: 'read',
     params: smartListParamsSchema,

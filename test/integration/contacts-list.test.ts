@@ -32,7 +32,10 @@ async function accountWith(contacts: ContactSeed[]): Promise<TestAccount> {
 async function list(account: TestAccount, query: Record<string, QueryValue> = {}) {
   const res = await account.call('GET', withQuery('/contacts', query));
   expect(res.status).toBe(200);
-  return res.body as { items: Array<{ id: string; score: number | null; profileId: string | null; tags: string[] }>; nextCursor: string | null };
+  return res.body as {
+    items: Array<{ id: string; score: number | null; profileId: string | null; tags: string[] }>;
+    nextCursor: string | null;
+  };
 }
 
 async function listPairs(account: TestAccount, query: Record<string, QueryValue> = {}) {
@@ -86,7 +89,13 @@ describe('GET /contacts', () => {
       ['c03', 10],
       ['c02', 30],
     ]);
-    expect((await list(account, { sort: 'id' })).items.map((c) => c.id)).toEqual(['c01', 'c02', 'c03', 'c04', 'c05']);
+    expect((await list(account, { sort: 'id' })).items.map((c) => c.id)).toEqual([
+      'c01',
+      'c02',
+      'c03',
+      'c04',
+      'c05',
+    ]);
   });
 
   it('when minScore and maxScore are given, then only scores inside the inclusive range are listed, unscored contacts as 0', async () => {
@@ -111,7 +120,8 @@ describe('GET /contacts', () => {
 
   it('when tags are given, repeated or comma-separated, then a contact must carry all of them', async () => {
     const account = await accountWith(rankedContacts());
-    const ids = async (query: Record<string, QueryValue>) => (await listPairs(account, { sort: 'id', ...query })).map(([id]) => id);
+    const ids = async (query: Record<string, QueryValue>) =>
+      (await listPairs(account, { sort: 'id', ...query })).map(([id]) => id);
     expect(await ids({ tag: 'vip' })).toEqual(['c01', 'c02', 'c04']);
     expect(await ids({ tag: 'vip,customer' })).toEqual(['c01', 'c04']);
     expect(await ids({ tag: ['vip', 'customer'] })).toEqual(['c01', 'c04']);
@@ -184,7 +194,9 @@ describe('GET /contacts', () => {
   });
 
   it('when no limit is given, then a page holds 50 contacts', async () => {
-    const account = await accountWith(Array.from({ length: 51 }, (_, i) => aContact(`c${String(i).padStart(3, '0')}`, { score: i })));
+    const account = await accountWith(
+      Array.from({ length: 51 }, (_, i) => aContact(`c${String(i).padStart(3, '0')}`, { score: i })),
+    );
     const page = await list(account);
     expect(page.items).toHaveLength(50);
     expect(page.nextCursor).toEqual(expect.any(String));
@@ -214,7 +226,9 @@ describe('GET /contacts', () => {
         ['c11', undefined],
         ['c12', -10],
       ];
-      const account = await accountWith(scores.map(([id, score]) => aContact(id, score === undefined ? {} : { score })));
+      const account = await accountWith(
+        scores.map(([id, score]) => aContact(id, score === undefined ? {} : { score })),
+      );
       const { accountId } = account;
 
       const first = await list(account, { limit: 4 });
@@ -270,15 +284,22 @@ describe('GET /contacts', () => {
     });
 
     it('when contacts are inserted and rescored between pages (sort=id), then every contact that existed is listed exactly once', async () => {
-      const account = await accountWith(Array.from({ length: 9 }, (_, i) => aContact(`c${i + 1}0`, { score: i })));
+      const account = await accountWith(
+        Array.from({ length: 9 }, (_, i) => aContact(`c${i + 1}0`, { score: i })),
+      );
       const first = await list(account, { sort: 'id', limit: 3 });
       expect(first.items.map((c) => c.id)).toEqual(['c10', 'c20', 'c30']);
 
-      await seedContacts(h.db, account.accountId, 'engagement', [aContact('c05', { score: 1 }), aContact('c55', { score: 1 })]);
+      await seedContacts(h.db, account.accountId, 'engagement', [
+        aContact('c05', { score: 1 }),
+        aContact('c55', { score: 1 }),
+      ]);
       await setScore(h.db, account.accountId, 'c10', 'engagement', 99);
       await setScore(h.db, account.accountId, 'c80', 'engagement', -99);
 
-      const rest = (await allPages(account, '/contacts', { sort: 'id', limit: 3, cursor: first.nextCursor! })).flat();
+      const rest = (
+        await allPages(account, '/contacts', { sort: 'id', limit: 3, cursor: first.nextCursor! })
+      ).flat();
       expect(idsAndScores(rest)).toEqual([
         ['c40', 3],
         ['c50', 4],
@@ -293,7 +314,11 @@ describe('GET /contacts', () => {
     it('when the profile is published between pages, then a cursor among the empty scores (which sort last) has nothing after it', async () => {
       const account = await h.newAccount();
       await aProfile(account, 'engagement', { published: false });
-      await seedContacts(h.db, account.accountId, 'engagement', [aContact('c01'), aContact('c02'), aContact('c03')]);
+      await seedContacts(h.db, account.accountId, 'engagement', [
+        aContact('c01'),
+        aContact('c02'),
+        aContact('c03'),
+      ]);
       const first = await list(account, { limit: 2 });
       expect(idsAndScores(first.items)).toEqual([
         ['c01', null],
@@ -315,8 +340,15 @@ describe('GET /contacts', () => {
   it('when the cursor is garbled, forged, or from another sort, then it answers 400 naming query.cursor', async () => {
     const account = await accountWith(rankedContacts());
     const byId = await list(account, { sort: 'id', limit: 1 });
-    const forged = Buffer.from(JSON.stringify({ sort: 'score_desc', score: 'ten', id: 'c01' })).toString('base64url');
-    for (const cursor of ['not-a-cursor', forged, Buffer.from('[1,2]').toString('base64url'), byId.nextCursor!]) {
+    const forged = Buffer.from(JSON.stringify({ sort: 'score_desc', score: 'ten', id: 'c01' })).toString(
+      'base64url',
+    );
+    for (const cursor of [
+      'not-a-cursor',
+      forged,
+      Buffer.from('[1,2]').toString('base64url'),
+      byId.nextCursor!,
+    ]) {
       expect(await badRequest(account, { cursor })).toEqual(['query.cursor']);
     }
   });
@@ -336,7 +368,8 @@ describe('GET /contacts', () => {
       [{ profile: 'no such profile!' }, 'query.profile'],
       [{ profile: 'missing' }, 'query.profile'],
     ];
-    for (const [query, path] of cases) expect([query, await badRequest(account, query)]).toEqual([query, [path]]);
+    for (const [query, path] of cases)
+      expect([query, await badRequest(account, query)]).toEqual([query, [path]]);
 
     const unknown = await account.call('GET', '/contacts?colour=red');
     expect(unknown.status).toBe(400);
@@ -369,7 +402,15 @@ describe('GET /contacts', () => {
       expect((await account.call('POST', '/contacts', { id, tags: ['lead'] })).status).toBe(201);
     }
     const send = async (id: string, ...types: string[]) =>
-      expect((await account.call('POST', `/contacts/${id}/interactions`, types.map((type) => anInteraction({ type })))).status).toBe(202);
+      expect(
+        (
+          await account.call(
+            'POST',
+            `/contacts/${id}/interactions`,
+            types.map((type) => anInteraction({ type })),
+          )
+        ).status,
+      ).toBe(202);
     await send('buyer', 'payment_succeeded', 'email_opened'); // 20 + 1
     await send('reader', 'email_opened', 'email_clicked'); // 1 + 3
     await send('unsubscribed', 'dnd_all_enabled'); // -25

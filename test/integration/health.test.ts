@@ -33,7 +33,8 @@ async function appWith(db: Db, temporal: Client): Promise<{ url: string; close()
  * Without the SDK's retry interceptor: it may schedule one more attempt after the deadline, which
  * would then hit a connection the test has already closed.
  */
-const unreachableTemporal = () => new Client({ connection: Connection.lazy({ address: UNREACHABLE, interceptors: [] }) });
+const unreachableTemporal = () =>
+  new Client({ connection: Connection.lazy({ address: UNREACHABLE, interceptors: [] }) });
 const unreachablePostgres = () => createPool(`postgres://pulse:pulse@${UNREACHABLE}/pulse`);
 
 describe('GET /readyz', () => {
@@ -51,8 +52,12 @@ describe('GET /readyz', () => {
       expect(res.status).toBe(503);
       expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
       expect(res.headers.get('retry-after')).toBe('5');
-      const body = await res.json();
-      expect(body).toMatchObject({ status: 503, title: 'Service Unavailable', checks: { postgres: 'ok', temporal: 'down' } });
+      const body = (await res.json()) as { detail: string; checks: Record<string, string> };
+      expect(body).toMatchObject({
+        status: 503,
+        title: 'Service Unavailable',
+        checks: { postgres: 'ok', temporal: 'down' },
+      });
       expect(body.detail).toBe('not ready: temporal (UNAVAILABLE) unavailable');
       expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
     } finally {
@@ -68,7 +73,7 @@ describe('GET /readyz', () => {
     try {
       const res = await fetch(`${app.url}/readyz`);
       expect(res.status).toBe(503);
-      const body = await res.json();
+      const body = (await res.json()) as { detail: string; checks: Record<string, string> };
       expect(body.checks).toEqual({ postgres: 'down', temporal: 'down' });
       expect(body.detail).toBe('not ready: postgres (ECONNREFUSED), temporal (UNAVAILABLE) unavailable');
       expect(body.detail).not.toContain(UNREACHABLE);

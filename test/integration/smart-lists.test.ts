@@ -1,4 +1,12 @@
-import { aContact, allPages, aProfile, idsAndScores, seedContacts, setScore, withQuery } from '../support/contact-seeds';
+import {
+  aContact,
+  allPages,
+  aProfile,
+  idsAndScores,
+  seedContacts,
+  setScore,
+  withQuery,
+} from '../support/contact-seeds';
 import { startHarness, type Harness, type TestAccount } from '../support/harness';
 
 let h: Harness;
@@ -26,7 +34,13 @@ async function accountWithContacts(): Promise<TestAccount> {
 async function aList(account: TestAccount, body: Record<string, unknown>) {
   const res = await account.call('POST', '/lists', body);
   expect(res.status).toBe(201);
-  return res.body as { id: string; name: string; filter: Record<string, unknown>; createdAt: string; updatedAt: string };
+  return res.body as {
+    id: string;
+    name: string;
+    filter: Record<string, unknown>;
+    createdAt: string;
+    updatedAt: string;
+  };
 }
 
 const members = async (account: TestAccount, listId: string, query = {}) =>
@@ -35,7 +49,10 @@ const members = async (account: TestAccount, listId: string, query = {}) =>
 describe('POST /lists', () => {
   it('when a named filter is saved, then it gets a server-side id and the filter comes back normalised', async () => {
     const account = await accountWithContacts();
-    const res = await account.call('POST', '/lists', { name: 'Hot VIPs', filter: { minScore: 20, tag: 'vip,trial' } });
+    const res = await account.call('POST', '/lists', {
+      name: 'Hot VIPs',
+      filter: { minScore: 20, tag: 'vip,trial' },
+    });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       id: expect.stringMatching(/^list_[A-Za-z0-9_-]+$/),
@@ -64,7 +81,11 @@ describe('POST /lists', () => {
     ];
     for (const [body, path] of cases) {
       const res = await account.call('POST', '/lists', body);
-      expect([body, res.status, res.body.errors?.map((e: { path: string }) => e.path)]).toEqual([body, 400, [path]]);
+      expect([body, res.status, res.body.errors?.map((e: { path: string }) => e.path)]).toEqual([
+        body,
+        400,
+        [path],
+      ]);
     }
     expect((await account.call('GET', '/lists')).body).toEqual({ lists: [] });
   });
@@ -84,7 +105,10 @@ describe('GET, PATCH and DELETE /lists/:listId', () => {
     const first = await aList(account, { name: 'VIPs', filter: { tag: 'vip' } });
     const second = await aList(account, { name: 'Trials', filter: { tag: 'trial', sort: 'id' } });
 
-    expect((await account.call('GET', '/lists')).body.lists.map((l: { id: string }) => l.id)).toEqual([first.id, second.id]);
+    expect((await account.call('GET', '/lists')).body.lists.map((l: { id: string }) => l.id)).toEqual([
+      first.id,
+      second.id,
+    ]);
     expect((await account.call('GET', `/lists/${first.id}`)).body).toEqual(first);
 
     const renamed = await account.call('PATCH', `/lists/${first.id}`, { name: 'Very important' });
@@ -93,21 +117,27 @@ describe('GET, PATCH and DELETE /lists/:listId', () => {
 
     // A new filter replaces the old one whole.
     const refiltered = await account.call('PATCH', `/lists/${first.id}`, { filter: { minScore: 25 } });
-    expect(refiltered.body).toMatchObject({ name: 'Very important', filter: { minScore: 25, sort: 'score_desc' } });
+    expect(refiltered.body).toMatchObject({
+      name: 'Very important',
+      filter: { minScore: 25, sort: 'score_desc' },
+    });
     expect(refiltered.body.filter.tag).toBeUndefined();
     expect(Date.parse(refiltered.body.updatedAt)).toBeGreaterThanOrEqual(Date.parse(first.updatedAt));
 
     expect((await account.call('PATCH', `/lists/${first.id}`, { name: 'Trials' })).status).toBe(409);
     expect((await account.call('PATCH', `/lists/${first.id}`, {})).status).toBe(400);
-    expect((await account.call('PATCH', `/lists/${first.id}`, { filter: { profile: 'missing' } })).body.errors[0].path).toBe(
-      'body.filter.profile',
-    );
+    expect(
+      (await account.call('PATCH', `/lists/${first.id}`, { filter: { profile: 'missing' } })).body.errors[0]
+        .path,
+    ).toBe('body.filter.profile');
 
     expect((await account.call('DELETE', `/lists/${first.id}`)).status).toBe(204);
     expect((await account.call('GET', `/lists/${first.id}`)).status).toBe(404);
     expect((await account.call('DELETE', `/lists/${first.id}`)).status).toBe(404);
     expect((await account.call('PATCH', `/lists/${first.id}`, { name: 'Back' })).status).toBe(404);
-    expect((await account.call('GET', '/lists')).body.lists.map((l: { id: string }) => l.id)).toEqual([second.id]);
+    expect((await account.call('GET', '/lists')).body.lists.map((l: { id: string }) => l.id)).toEqual([
+      second.id,
+    ]);
   });
 
   it('when the list id is malformed or unknown, then it answers 400 or 404', async () => {
@@ -144,7 +174,9 @@ describe('GET /lists/:listId/contacts', () => {
     // Scores and contacts change: the list follows, nothing to refresh.
     await setScore(h.db, account.accountId, 'c04', 'engagement', 2);
     await setScore(h.db, account.accountId, 'c05', 'engagement', 30);
-    await seedContacts(h.db, account.accountId, 'engagement', [aContact('c06', { score: 99, tags: ['vip', 'new'] })]);
+    await seedContacts(h.db, account.accountId, 'engagement', [
+      aContact('c06', { score: 99, tags: ['vip', 'new'] }),
+    ]);
     expect(await members(account, list.id)).toEqual([
       ['c06', 99],
       ['c01', 40],
@@ -165,19 +197,29 @@ describe('GET /lists/:listId/contacts', () => {
     const list = await aList(account, { name: 'Top', filter: {} });
     const first = await account.call('GET', `/lists/${list.id}/contacts?limit=2`);
     expect(first.body.nextCursor).toEqual(expect.any(String));
-    expect((await account.call('GET', `/lists/${list.id}/contacts?cursor=garbage`)).body.errors[0].path).toBe('query.cursor');
+    expect((await account.call('GET', `/lists/${list.id}/contacts?cursor=garbage`)).body.errors[0].path).toBe(
+      'query.cursor',
+    );
 
     await account.call('PATCH', `/lists/${list.id}`, { filter: { sort: 'id' } });
-    const stale = await account.call('GET', withQuery(`/lists/${list.id}/contacts`, { cursor: first.body.nextCursor }));
+    const stale = await account.call(
+      'GET',
+      withQuery(`/lists/${list.id}/contacts`, { cursor: first.body.nextCursor }),
+    );
     expect(stale.status).toBe(400);
     expect(stale.body.errors[0].path).toBe('query.cursor');
-    expect((await account.call('GET', `/lists/${list.id}/contacts?sort=id`)).body.errors[0].path).toBe('query');
+    expect((await account.call('GET', `/lists/${list.id}/contacts?sort=id`)).body.errors[0].path).toBe(
+      'query',
+    );
   });
 
   it('when the list names a profile that is not published, then its members have empty scores', async () => {
     const account = await accountWithContacts();
     await aProfile(account, 'next-quarter', { published: false });
-    const empty = await aList(account, { name: 'Unscored VIPs', filter: { profile: 'next-quarter', empty: true, tag: 'vip' } });
+    const empty = await aList(account, {
+      name: 'Unscored VIPs',
+      filter: { profile: 'next-quarter', empty: true, tag: 'vip' },
+    });
     expect(await members(account, empty.id)).toEqual([
       ['c01', null],
       ['c02', null],

@@ -22,7 +22,12 @@ export const aContact = (id: string, overrides: Omit<ContactSeed, 'id'> = {}): C
   ...overrides,
 });
 
-export async function seedContacts(db: Db, accountId: string, profileId: string, contacts: ContactSeed[]): Promise<void> {
+export async function seedContacts(
+  db: Db,
+  accountId: string,
+  profileId: string,
+  contacts: ContactSeed[],
+): Promise<void> {
   for (const c of contacts) {
     await db.query('INSERT INTO contacts (account_id, id, name, email, tags) VALUES ($1, $2, $3, $4, $5)', [
       accountId,
@@ -36,7 +41,13 @@ export async function seedContacts(db: Db, accountId: string, profileId: string,
 }
 
 /** What the scoring activity does when a contact's score changes. */
-export async function setScore(db: Db, accountId: string, contactId: string, profileId: string, score: number): Promise<void> {
+export async function setScore(
+  db: Db,
+  accountId: string,
+  contactId: string,
+  profileId: string,
+  score: number,
+): Promise<void> {
   await db.query(
     `INSERT INTO contact_scores (account_id, contact_id, profile_id, score, profile_version) VALUES ($1, $2, $3, $4, 1)
      ON CONFLICT (account_id, contact_id, profile_id) DO UPDATE SET score = EXCLUDED.score, updated_at = now()`,
@@ -45,9 +56,14 @@ export async function setScore(db: Db, accountId: string, contactId: string, pro
 }
 
 /** A profile through the API, published unless asked not to; the account's first becomes its default. */
-export async function aProfile(account: TestAccount, id = 'engagement', { published = true } = {}): Promise<string> {
+export async function aProfile(
+  account: TestAccount,
+  id = 'engagement',
+  { published = true } = {},
+): Promise<string> {
   const created = await account.call('POST', '/profiles', { id, name: id, rules: DEFAULT_RULES });
-  if (created.status !== 201) throw new Error(`creating profile ${id}: ${created.status} ${JSON.stringify(created.body)}`);
+  if (created.status !== 201)
+    throw new Error(`creating profile ${id}: ${created.status} ${JSON.stringify(created.body)}`);
   if (published) {
     const publish = await account.call('POST', `/profiles/${id}/publish`);
     if (publish.status !== 201) throw new Error(`publishing profile ${id}: ${publish.status}`);
@@ -96,4 +112,5 @@ export async function allPages(
 }
 
 /** [id, score] pairs: what most list assertions are about. */
-export const idsAndScores = (items: ListedContact[]) => items.map((c) => [c.id, c.score] as const);
+export const idsAndScores = (items: ReadonlyArray<Pick<ListedContact, 'id' | 'score'>>) =>
+  items.map((c) => [c.id, c.score] as const);

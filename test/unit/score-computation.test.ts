@@ -35,6 +35,26 @@ describe('computeScoreChanges', () => {
   });
 
   it('gives no scores at all when no profile is published', () => {
-    expect(computeScoreChanges([], new Map(), [anInteraction()])).toEqual({ scores: [], changes: [] });
+    expect(computeScoreChanges([], new Map(), [anInteraction()])).toEqual({ scores: [], changes: [], scoreChanges: [] });
+  });
+});
+
+describe('score adjustments', () => {
+  const profiles: LiveProfile[] = [
+    { profileId: 'engagement', isDefault: true, version: 1, rules: [] },
+    { profileId: 'sales', isDefault: false, version: 1, rules: [] },
+  ];
+
+  it('applies an adjustment to its own profile only and reports the change', () => {
+    const adjustment = anInteraction({ id: 'adj', type: 'score_adjustment', attributes: { profileId: 'sales', points: -7, reason: 'refund' } });
+    const { scores, changes, scoreChanges } = computeScoreChanges(profiles, new Map([['sales', 10]]), [adjustment]);
+    expect(scores.map((s) => s.score)).toEqual([0, 3]);
+    expect(changes).toEqual([{ profileId: 'sales', profileVersion: 1, interactionId: 'adj', ruleId: 'adjustment', delta: -7, scoreAfter: 3 }]);
+    expect(scoreChanges).toEqual([{ profileId: 'sales', before: 10, after: 3 }]);
+  });
+
+  it('ignores an adjustment without integer points', () => {
+    const bad = anInteraction({ type: 'score_adjustment', attributes: { profileId: 'sales', points: 1.5 } });
+    expect(computeScoreChanges(profiles, new Map(), [bad]).changes).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 import type { Client } from '@temporalio/client';
-import { contactWorkflowId } from '../../domain/ids';
-import type { InteractionRef } from '../../domain/scoring-messages';
-import { interactionsReceivedSignal } from '../../workflows/definitions';
-import { accountAttribute, contactAttribute } from '../../workflows/search-attributes';
-import type { contactScoringWorkflow } from '../../workflows';
+import { contactWorkflowId } from '../domain/ids';
+import type { InteractionRef } from '../domain/scoring-messages';
+import { interactionsReceivedSignal } from '../workflows/definitions';
+import { accountAttribute, contactAttribute } from '../workflows/search-attributes';
+import type { contactScoringWorkflow } from '../workflows';
 
 /**
  * Starts the contact's workflow if it is not running and signals it. Each call is a new signal,

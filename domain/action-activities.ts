@@ -1,0 +1,50 @@
+import type {
+  ActionOutcome,
+  CampaignAction,
+  CreateTaskAction,
+  ModifyScoreAction,
+  SendEmailAction,
+  SendSmsAction,
+  TagAction,
+} from './actions';
+
+/**
+ * The action activities as automation workflows call them. `createActivities` (activities/index.ts)
+ * must satisfy this interface; the automations proxy it (workflows/automations/action-proxies.ts)
+ * and their tests hand the worker their own implementation of it.
+ */
+export interface ActionActivities {
+  sendEmail(action: SendEmailAction): Promise<ActionOutcome>;
+  sendSms(action: SendSmsAction): Promise<ActionOutcome>;
+  addTag(action: TagAction): Promise<ActionOutcome>;
+  removeTag(action: TagAction): Promise<ActionOutcome>;
+  createTask(action: CreateTaskAction): Promise<ActionOutcome>;
+  addToCampaign(action: CampaignAction): Promise<ActionOutcome>;
+  removeFromCampaign(action: CampaignAction): Promise<ActionOutcome>;
+  modifyEngagementScore(action: ModifyScoreAction): Promise<ActionOutcome>;
+  readContactForAutomation(contact: ContactRef): Promise<ContactForAutomation>;
+}
+
+export interface ContactRef {
+  accountId: string;
+  contactId: string;
+}
+
+/** What an automation needs to know about its contact when it decides a next step. */
+export interface ContactForAutomation {
+  /** False once the contact was deleted; the other fields are then empty. */
+  exists: boolean;
+  email: string | null;
+  phone: string | null;
+  tags: string[];
+  /** Channels the contact asked not to be disturbed on. */
+  dndChannels: string[];
+  /** By profile id; null = the profile has no score for this contact (empty). */
+  scores: Record<string, number | null>;
+}
+
+/**
+ * The error type (ApplicationFailure `type`, or the Error subclass's name) an action activity
+ * throws for an action that can never succeed, e.g. an empty tag: retrying does not help.
+ */
+export const ACTION_VALIDATION_ERROR = 'ActionValidationError';

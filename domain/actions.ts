@@ -1,0 +1,66 @@
+/**
+ * The contract between automation workflows and the action activities. Every action carries an
+ * idempotency key built by the workflow from its own id and the step (`actionKey`), and its
+ * outcome is recorded under that key: a retried activity reports the first outcome again.
+ */
+
+export type Channel = 'email' | 'sms';
+
+export type ActionOutcome =
+  | { status: 'done'; actionKey: string; detail?: string }
+  /** Nothing was sent: the contact blocked the channel, has no address, etc. `reason` says which. */
+  | { status: 'skipped'; actionKey: string; reason: string };
+
+interface ActionBase {
+  actionKey: string;
+  accountId: string;
+  contactId: string;
+}
+
+export interface SendEmailAction extends ActionBase {
+  subject: string;
+  text: string;
+}
+
+export interface SendSmsAction extends ActionBase {
+  text: string;
+}
+
+export interface TagAction extends ActionBase {
+  tag: string;
+}
+
+export interface CreateTaskAction extends ActionBase {
+  title: string;
+  /** ISO time the task is due. */
+  dueAt?: string;
+  /** Who should do it; defaults to the contact's owner attribute, if any. */
+  assignee?: string;
+}
+
+export interface CampaignAction extends ActionBase {
+  campaignId: string;
+}
+
+export interface ModifyScoreAction extends ActionBase {
+  profileId: string;
+  points: number;
+  reason: string;
+}
+
+/** Builds the idempotency key of one step of one automation run. */
+export function actionKey(workflowId: string, step: string): string {
+  return `${workflowId}/${step}`;
+}
+
+/** What an automation workflow starts with, whichever trigger fired it. */
+export interface AutomationInput {
+  accountId: string;
+  contactId: string;
+  triggerId: string;
+  profileId: string;
+  /** The score that made the trigger fire (null = empty). */
+  score: number | null;
+  /** The trigger's configured input, e.g. `{ waitDays: 3, threshold: 20 }`. */
+  params: Record<string, unknown>;
+}

@@ -1,0 +1,561 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkerOptions } from '@temporalio/worker';
+import { installTemporalRuntime } from '../../config/temporal-runtime';
+import type { AutomationInput } from '../../domain/actions';
+import { FOLLOW_UP_DEFAULTS, REWARD_OFFER_DEFAULTS } from '../../domain/automation-param-readers';
+import type { AutomationStatus } from '../../domain/automation-status';
+import { findTemporalTestServer } from '../../stack/temporal-binaries';
+import {
+  campaignSegmentationWorkflow,
+  followUpSequenceWorkflow,
+  inactiveContactReviewWorkflow,
+  rewardOfferWorkflow,
+} from '../../workflows';
+import { automationStatusQuery, dndEnabledSignal } from '../../workflows/automations/definitions';
+import { AUTOMATIONS } from '../../workflows/automations/registry';
+import { uniqueId } from '../support/builders';
+import { eventually } from '../support/eventually';
+import { ActionValidationError, RecordingActions } from '../support/recording-actions';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const HISTORIES = path.resolve(__dirname, '..', 'histories');
+
+let env: TestWorkflowEnvironment;
+let workflowBundle: WorkerOptions['workflowBundle'];
+
+beforeAll(async () => {
+  installTemporalRuntime('ERROR');
+  env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: await findTemporalTestServer() } },
+  });
+  workflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    logger: silentLogger,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await env?.teardown();
+});
+
+function anAutomationInput(overrides: Partial<AutomationInput> = {}): AutomationInput {
+  return {
+    accountId: 'acct-automations',
+    contactId: uniqueId('contact'),
+    triggerId: 'score-trigger',
+    profileId: 'engagement',
+    score: 12,
+    params: {},
+    ...overrides,
+  };
+}
+
+/** A worker on its own task queue with the given fake actions, for the duration of `fn`. */
+async function withWorker<T>(
+  actions: RecordingActions,
+  taskQueue: string,
+  fn: () => Promise<T>,
+  options: Partial<WorkerOptions> = {},
+): Promise<T> {
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle,
+    activities: actions.activities(),
+    ...options,
+  });
+  return worker.runUntil(fn);
+}
+
+type Automation =
+  | typeof followUpSequenceWorkflow
+  | typeof rewardOfferWorkflow
+  | typeof campaignSegmentationWorkflow
+  | typeof inactiveContactReviewWorkflow;
+
+function start(
+  automation: Automation,
+  input: AutomationInput,
+  taskQueue: string,
+): Promise<WorkflowHandle<Automation>> {
+  return env.client.workflow.start(automation, {
+    workflowId: uniqueId('automation'),
+    taskQueue,
+    args: [input],
+  });
+}
+
+/** Runs one automation to its end on a fresh worker; `during` runs once it has started. */
+async function runAutomation(
+  automation: Automation,
+  input: AutomationInput,
+  actions = new RecordingActions(),
+  during: (handle: WorkflowHandle<Automation>) => Promise<void> = () => Promise.resolve(),
+) {
+  const taskQueue = uniqueId('automations');
+  return withWorker(actions, taskQueue, async () => {
+    const handle = await start(automation, input, taskQueue);
+    await during(handle);
+    const status = await handle.result();
+    return { handle, status, workflowId: handle.workflowId, actions };
+  });
+}
+
+const waiting = async (handle: WorkflowHandle) =>
+  eventually(async () => {
+    const status = await handle.query(automationStatusQuery);
+    expect(status.phase).toBe('waiting');
+    return status;
+  });
+
+const stepsOf = (status: AutomationStatus) =>
+  status.steps.map(({ step, status: s, reason }) => (reason === undefined ? [step, s] : [step, s, reason]));
+
+describe('the automation registry', () => {
+  it('names an exported workflow for every automation', () => {
+    const exported: Record<string, unknown> = {
+      followUpSequenceWorkflow,
+      rewardOfferWorkflow,
+      campaignSegmentationWorkflow,
+      inactiveContactReviewWorkflow,
+    };
+    for (const type of Object.values(AUTOMATIONS)) expect(typeof exported[type]).toBe('function');
+  });
+});
+
+describe('followUpSequenceWorkflow', () => {
+  const followUp = (score: number, params: Record<string, unknown> = { threshold: 20 }) => {
+    const input = anAutomationInput({ score: 12, params });
+    const actions = new RecordingActions();
+    actions.setContact(input, { scores: { engagement: score } });
+    return { input, actions };
+  };
+
+  it('when the score has not recovered after the wait, then it texts the contact and makes a task', async () => {
+    const { input, actions } = followUp(19, { threshold: 20 });
+    const wallStart = Date.now();
+    const { status, workflowId } = await runAutomation(followUpSequenceWorkflow, input, actions);
+    const wallMs = Date.now() - wallStart;
+
+    const contact = { accountId: input.accountId, contactId: input.contactId };
+    expect(actions.actionsTaken()).toEqual([
+      [
+        'sendEmail',
+        {
+          ...contact,
+          actionKey: `${workflowId}/email`,
+          subject: FOLLOW_UP_DEFAULTS.emailSubject,
+          text: FOLLOW_UP_DEFAULTS.emailText,
+        },
+      ],
+      ['sendSms', { ...contact, actionKey: `${workflowId}/sms`, text: FOLLOW_UP_DEFAULTS.smsText }],
+      ['createTask', { ...contact, actionKey: `${workflowId}/task`, title: FOLLOW_UP_DEFAULTS.taskTitle }],
+    ]);
+    // Three days of workflow time between the email and the check, in (well) under ten seconds of wall time.
+    const [email] = actions.callsOf('sendEmail');
+    const [read] = actions.callsOf('readContactForAutomation');
+    expect(read!.scheduledAt - email!.scheduledAt).toBeGreaterThanOrEqual(3 * DAY_MS);
+    expect(read!.scheduledAt - email!.scheduledAt).toBeLessThan(3 * DAY_MS + 60_000);
+    expect(wallMs).toBeLessThan(10_000);
+    expect(status.phase).toBe('completed');
+    expect(stepsOf(status)).toEqual([
+      ['email', 'done'],
+      ['wait', 'done'],
+      ['check-score', 'done'],
+      ['sms', 'done'],
+      ['task', 'done'],
+    ]);
+  });
+
+  it('when the score has recovered to the threshold, then it sends no SMS and makes no task', async () => {
+    const { input, actions } = followUp(20, { threshold: 20 });
+    const { status } = await runAutomation(followUpSequenceWorkflow, input, actions);
+
+    expect(actions.actionsTaken().map(([name]) => name)).toEqual(['sendEmail']);
+    expect(status.phase).toBe('completed');
+    expect(stepsOf(status)).toEqual([
+      ['email', 'done'],
+      ['wait', 'done'],
+      ['check-score', 'done'],
+      ['sms', 'skipped', 'recovered'],
+      ['task', 'skipped', 'recovered'],
+    ]);
+    expect(status.steps.find((s) => s.step === 'sms')?.detail).toBe('score 20 vs recovery at 20');
+  });
+
+  it('uses its params: wait days, recovery score, texts and the task assignee', async () => {
+    const params = {
+      waitDays: 1,
+      threshold: 20,
+      recoveredAt: 30,
+      emailSubject: 'Still there?',
+      emailText: 'Come back',
+      smsText: 'Quick hello',
+      taskTitle: 'Call them',
+      taskAssignee: 'owner-7',
+    };
+    const { input, actions } = followUp(25, params); // above the threshold, below recoveredAt
+    const { workflowId } = await runAutomation(followUpSequenceWorkflow, input, actions);
+
+    const contact = { accountId: input.accountId, contactId: input.contactId };
+    expect(actions.actionsTaken()).toEqual([
+      [
+        'sendEmail',
+        { ...contact, actionKey: `${workflowId}/email`, subject: 'Still there?', text: 'Come back' },
+      ],
+      ['sendSms', { ...contact, actionKey: `${workflowId}/sms`, text: 'Quick hello' }],
+      [
+        'createTask',
+        { ...contact, actionKey: `${workflowId}/task`, title: 'Call them', assignee: 'owner-7' },
+      ],
+    ]);
+    const [email] = actions.callsOf('sendEmail');
+    const [read] = actions.callsOf('readContactForAutomation');
+    expect(read!.scheduledAt - email!.scheduledAt).toBeGreaterThanOrEqual(DAY_MS);
+    expect(read!.scheduledAt - email!.scheduledAt).toBeLessThan(2 * DAY_MS);
+  });
+
+  it('when do-not-disturb is signalled during the wait, then it ends at once without the SMS and says why', async () => {
+    const { input, actions } = followUp(5);
+    let waitingUntil = '';
+    const { status } = await runAutomation(followUpSequenceWorkflow, input, actions, async (handle) => {
+      waitingUntil = (await waiting(handle)).waitingUntil!;
+      await handle.signal(dndEnabledSignal);
+    });
+
+    // It ended on the signal, by its own clock, instead of waiting out the timer.
+    const stoppedAt = status.steps.find((s) => s.step === 'wait')!.at;
+    expect(Date.parse(stoppedAt)).toBeLessThan(Date.parse(waitingUntil) - 2 * DAY_MS);
+    expect(actions.actionsTaken().map(([name]) => name)).toEqual(['sendEmail']);
+    expect(actions.callsOf('readContactForAutomation')).toHaveLength(0);
+    expect(status).toMatchObject({ phase: 'stopped', stopReason: 'dnd_all', dndAll: true });
+    expect(stepsOf(status)).toEqual([
+      ['email', 'done'],
+      ['wait', 'skipped', 'stopped: dnd_all'],
+      ['check-score', 'skipped', 'stopped: dnd_all'],
+      ['sms', 'skipped', 'stopped: dnd_all'],
+      ['task', 'skipped', 'stopped: dnd_all'],
+    ]);
+  });
+
+  it('when the contact record shows do-not-disturb for all channels after the wait, then it stops before the SMS', async () => {
+    const { input, actions } = followUp(5);
+    actions.setContact(input, { dndChannels: ['all'] });
+    const { status } = await runAutomation(followUpSequenceWorkflow, input, actions);
+
+    expect(actions.actionsTaken()).toEqual([
+      ['sendEmail', expect.objectContaining({ actionKey: expect.stringMatching(/\/email$/) })],
+    ]);
+    expect(actions.effects[0]!.outcome).toMatchObject({ status: 'skipped', reason: 'dnd_email' });
+    expect(status).toMatchObject({ phase: 'stopped', stopReason: 'dnd_all' });
+    expect(stepsOf(status)).toEqual([
+      ['email', 'skipped', 'dnd_email'],
+      ['wait', 'done'],
+      ['check-score', 'skipped', 'stopped: dnd_all'],
+      ['sms', 'skipped', 'stopped: dnd_all'],
+      ['task', 'skipped', 'stopped: dnd_all'],
+    ]);
+  });
+
+  it('when the contact was deleted during the wait, then it stops', async () => {
+    const { input, actions } = followUp(5);
+    actions.setContact(input, { exists: false });
+    const { status } = await runAutomation(followUpSequenceWorkflow, input, actions);
+
+    expect(actions.callsOf('sendSms')).toHaveLength(0);
+    expect(status).toMatchObject({ phase: 'stopped', stopReason: 'contact_not_found' });
+  });
+
+  it('keeps its action keys across a worker restart in the middle of the wait: no step runs twice', async () => {
+    const { input, actions } = followUp(5);
+    const taskQueue = uniqueId('automations');
+    // No workflow cache on the first worker, so nothing waits for its sticky queue once it is gone.
+    const handle = await withWorker(
+      actions,
+      taskQueue,
+      async () => {
+        const h = await start(followUpSequenceWorkflow, input, taskQueue);
+        await waiting(h);
+        return h;
+      },
+      { maxCachedWorkflows: 0 },
+    );
+    const workflowId = handle.workflowId;
+    expect(actions.effects.map((e) => e.action.actionKey)).toEqual([`${workflowId}/email`]);
+
+    const status = await withWorker(actions, taskQueue, () => handle.result());
+
+    expect(status.phase).toBe('completed');
+    expect(actions.effects.map((e) => e.action.actionKey)).toEqual([
+      `${workflowId}/email`,
+      `${workflowId}/sms`,
+      `${workflowId}/task`,
+    ]);
+    // The second worker replayed the email from history instead of calling the activity again.
+    expect(actions.calls.map((c) => c.activity)).toEqual([
+      'sendEmail',
+      'readContactForAutomation',
+      'sendSms',
+      'createTask',
+    ]);
+  });
+
+  // Kept once recorded, so old histories keep guarding old code shapes; PULSE_RECORD_HISTORIES=1 records anew.
+  it.each([
+    ['follow-up-sequence.json', 'email, timer, score check, SMS, task', null],
+    ['follow-up-sequence-dnd.json', 'email, then do-not-disturb cuts the timer short', dndEnabledSignal],
+  ] as const)('records %s (%s), a history that replays', async (file, _shape, signal) => {
+    const { input, actions } = followUp(5, { threshold: 20, waitDays: 3 });
+    const { handle } = await runAutomation(followUpSequenceWorkflow, input, actions, async (h) => {
+      if (signal === null) return;
+      await waiting(h);
+      await h.signal(signal);
+    });
+    const history = await handle.fetchHistory();
+    await Worker.runReplayHistory({ workflowBundle, replayName: `${file} (fresh)` }, history);
+
+    const stored = path.join(HISTORIES, file);
+    if (!existsSync(stored) || process.env.PULSE_RECORD_HISTORIES === '1') {
+      writeFileSync(stored, historyToJSON(history) + '\n');
+    }
+    await expect(
+      Worker.runReplayHistory({ workflowBundle, replayName: file }, JSON.parse(readFileSync(stored, 'utf8'))),
+    ).resolves.toBeUndefined();
+  });
+});
+
+describe('action retries', () => {
+  it('when an email attempt fails after sending, then the retry reuses its key and the email is sent once', async () => {
+    const input = anAutomationInput({ params: { tag: 'vip-reward' } });
+    const actions = new RecordingActions();
+    actions.failNext('sendEmail', { timing: 'after-effect' });
+    const { status, workflowId } = await runAutomation(rewardOfferWorkflow, input, actions);
+
+    expect(actions.callsOf('sendEmail').map((c) => c.attempt)).toEqual([1, 2]);
+    expect(actions.callsOf('sendEmail').map((c) => (c.args as { actionKey: string }).actionKey)).toEqual([
+      `${workflowId}/email`,
+      `${workflowId}/email`,
+    ]);
+    expect(actions.effectsOf('sendEmail')).toHaveLength(1);
+    expect(status.phase).toBe('completed');
+  });
+
+  it('when an email attempt fails before sending, then it is retried and sent once', async () => {
+    const input = anAutomationInput();
+    const actions = new RecordingActions();
+    actions.failNext('sendEmail');
+    const { status } = await runAutomation(rewardOfferWorkflow, input, actions);
+
+    expect(actions.callsOf('sendEmail').map((c) => c.attempt)).toEqual([1, 2]);
+    expect(actions.effectsOf('sendEmail')).toHaveLength(1);
+    expect(stepsOf(status)).toEqual([
+      ['email', 'done'],
+      ['tag', 'done'],
+    ]);
+  });
+
+  it('when an action is invalid, then it is not retried and the automation fails naming the step', async () => {
+    const input = anAutomationInput();
+    const actions = new RecordingActions();
+    actions.failNext('addTag', { error: () => new ActionValidationError('tag: too long') });
+    const taskQueue = uniqueId('automations');
+
+    const status = await withWorker(actions, taskQueue, async () => {
+      const handle = await start(rewardOfferWorkflow, input, taskQueue);
+      await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+      return handle.query(automationStatusQuery);
+    });
+
+    expect(actions.callsOf('addTag')).toHaveLength(1);
+    expect(status.phase).toBe('failed');
+    expect(status.steps.at(-1)).toMatchObject({ step: 'tag', status: 'failed', reason: 'tag: too long' });
+  });
+});
+
+describe('rewardOfferWorkflow', () => {
+  it('sends the offer email and tags the contact with the default tag', async () => {
+    const input = anAutomationInput({ score: 85 });
+    const { workflowId, actions } = await runAutomation(rewardOfferWorkflow, input);
+
+    const contact = { accountId: input.accountId, contactId: input.contactId };
+    expect(actions.actionsTaken()).toEqual([
+      [
+        'sendEmail',
+        {
+          ...contact,
+          actionKey: `${workflowId}/email`,
+          subject: REWARD_OFFER_DEFAULTS.emailSubject,
+          text: REWARD_OFFER_DEFAULTS.emailText,
+        },
+      ],
+      ['addTag', { ...contact, actionKey: `${workflowId}/tag`, tag: 'engaged-reward' }],
+    ]);
+    expect(actions.contact(input).tags).toEqual(['engaged-reward']);
+  });
+
+  it('when do-not-disturb arrived before the offer, then it sends nothing and does not tag', async () => {
+    const input = anAutomationInput({ score: 85 });
+    const { actions, status } = await runWithDndAtStart(rewardOfferWorkflow, input);
+
+    expect(actions.effects).toEqual([]);
+    expect(status).toMatchObject({ phase: 'stopped', stopReason: 'dnd_all' });
+    expect(stepsOf(status)).toEqual([
+      ['email', 'skipped', 'stopped: dnd_all'],
+      ['tag', 'skipped', 'stopped: dnd_all'],
+    ]);
+  });
+
+  it('uses the configured tag and texts', async () => {
+    const input = anAutomationInput({
+      params: { tag: 'gold', emailSubject: 'For you', emailText: '20% off' },
+    });
+    const { workflowId, actions } = await runAutomation(rewardOfferWorkflow, input);
+
+    expect(actions.actionsTaken().map(([, action]) => action)).toEqual([
+      expect.objectContaining({ actionKey: `${workflowId}/email`, subject: 'For you', text: '20% off' }),
+      expect.objectContaining({ actionKey: `${workflowId}/tag`, tag: 'gold' }),
+    ]);
+  });
+});
+
+describe('campaignSegmentationWorkflow', () => {
+  const bands = [
+    { max: 30, campaignId: 'nurture' },
+    { min: 30, max: 70, campaignId: 'standard' },
+    { min: 70, campaignId: 'vip' },
+  ];
+
+  it.each([
+    [75, 'vip', ['nurture', 'standard']],
+    [30, 'standard', ['nurture', 'vip']], // min is inclusive, max exclusive
+    [-5, 'nurture', ['standard', 'vip']],
+  ])('when the score is %s, then the contact joins %s and leaves %j', async (score, joins, leaves) => {
+    const input = anAutomationInput({ score, params: { bands } });
+    const { workflowId, actions, status } = await runAutomation(campaignSegmentationWorkflow, input);
+
+    const contact = { accountId: input.accountId, contactId: input.contactId };
+    expect(actions.actionsTaken()).toEqual([
+      [
+        'addToCampaign',
+        { ...contact, actionKey: `${workflowId}/add-to-campaign:${joins}`, campaignId: joins },
+      ],
+      ...leaves.map((id) => [
+        'removeFromCampaign',
+        { ...contact, actionKey: `${workflowId}/remove-from-campaign:${id}`, campaignId: id },
+      ]),
+    ]);
+    expect(status.phase).toBe('completed');
+  });
+
+  it('when the score is empty, then the contact leaves every band campaign', async () => {
+    const input = anAutomationInput({ score: null, params: { bands } });
+    const { actions, status } = await runAutomation(campaignSegmentationWorkflow, input);
+
+    expect(
+      actions.actionsTaken().map(([name, a]) => [name, (a as { campaignId: string }).campaignId]),
+    ).toEqual([
+      ['removeFromCampaign', 'nurture'],
+      ['removeFromCampaign', 'standard'],
+      ['removeFromCampaign', 'vip'],
+    ]);
+    expect(stepsOf(status)[0]).toEqual(['segment', 'skipped', 'no_band']);
+  });
+
+  it('when two bands share a campaign, then it does not leave the campaign it joined', async () => {
+    const shared = [
+      { max: 50, campaignId: 'general' },
+      { min: 50, max: 80, campaignId: 'general' },
+      { min: 80, campaignId: 'vip' },
+    ];
+    const input = anAutomationInput({ score: 60, params: { bands: shared } });
+    const { actions } = await runAutomation(campaignSegmentationWorkflow, input);
+
+    expect(
+      actions.actionsTaken().map(([name, a]) => [name, (a as { campaignId: string }).campaignId]),
+    ).toEqual([
+      ['addToCampaign', 'general'],
+      ['removeFromCampaign', 'vip'],
+    ]);
+  });
+});
+
+describe('inactiveContactReviewWorkflow', () => {
+  it('tags the contact for review and takes it out of the given campaigns', async () => {
+    const input = anAutomationInput({
+      score: null,
+      params: { leaveCampaigns: ['spring-promo', 'newsletter'] },
+    });
+    const { workflowId, actions, status } = await runAutomation(inactiveContactReviewWorkflow, input);
+
+    const contact = { accountId: input.accountId, contactId: input.contactId };
+    expect(actions.actionsTaken()).toEqual([
+      ['addTag', { ...contact, actionKey: `${workflowId}/tag`, tag: 'needs-review' }],
+      [
+        'removeFromCampaign',
+        { ...contact, actionKey: `${workflowId}/leave-campaign:spring-promo`, campaignId: 'spring-promo' },
+      ],
+      [
+        'removeFromCampaign',
+        { ...contact, actionKey: `${workflowId}/leave-campaign:newsletter`, campaignId: 'newsletter' },
+      ],
+    ]);
+    expect(status.phase).toBe('completed');
+  });
+
+  it('uses the configured review tag and leaves campaigns alone when none are given', async () => {
+    const input = anAutomationInput({ score: null, params: { reviewTag: 'stale' } });
+    const { workflowId, actions } = await runAutomation(inactiveContactReviewWorkflow, input);
+
+    expect(actions.actionsTaken()).toEqual([
+      [
+        'addTag',
+        {
+          accountId: input.accountId,
+          contactId: input.contactId,
+          actionKey: `${workflowId}/tag`,
+          tag: 'stale',
+        },
+      ],
+    ]);
+  });
+
+  it('keeps cleaning after do-not-disturb: it sends nothing', async () => {
+    const input = anAutomationInput({ score: null });
+    const { actions, status } = await runWithDndAtStart(inactiveContactReviewWorkflow, input);
+
+    expect(actions.effectsOf('addTag')).toHaveLength(1);
+    expect(status).toMatchObject({ phase: 'completed', dndAll: true });
+  });
+});
+
+/** Starts an automation with the do-not-disturb signal already waiting, as when it arrives at once. */
+async function runWithDndAtStart(
+  automation: Automation,
+  input: AutomationInput,
+  actions = new RecordingActions(),
+) {
+  const taskQueue = uniqueId('automations');
+  return withWorker(actions, taskQueue, async () => {
+    const handle = await env.client.workflow.signalWithStart(automation, {
+      workflowId: uniqueId('automation'),
+      taskQueue,
+      args: [input],
+      signal: dndEnabledSignal,
+      signalArgs: [],
+    });
+    return { status: await handle.result(), actions };
+  });
+}
+
+const silentLogger = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (message: string, meta?: unknown) => console.error(message, meta),
+  log: () => undefined,
+};

@@ -1,0 +1,56 @@
+import type { AutomationInput } from '../../domain/actions';
+import { hasRecovered, readFollowUpParams } from '../../domain/automation-param-readers';
+import { blocksAllChannels, type AutomationStatus } from '../../domain/automation-status';
+import { actions } from './action-proxies';
+import { beginAutomation } from './automation-run';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The score dropped below a threshold: email now, wait, and if the score has not recovered by
+ * then, text the contact and give their owner a task to get in touch.
+ */
+export async function followUpSequenceWorkflow(input: AutomationInput): Promise<AutomationStatus> {
+  const params = readFollowUpParams(input.params);
+  const automation = beginAutomation('follow_up_sequence', input, [
+    'email',
+    'wait',
+    'check-score',
+    'sms',
+    'task',
+  ]);
+  const { contact } = automation;
+
+  return automation.run(async () => {
+    await automation.send('email', (actionKey) =>
+      actions.sendEmail({ ...contact, actionKey, subject: params.emailSubject, text: params.emailText }),
+    );
+
+    await automation.wait('wait', params.waitDays * DAY_MS, `${params.waitDays} days`);
+
+    const now = await actions.readContactForAutomation(contact);
+    if (!now.exists) automation.stop('contact_not_found');
+    // The signal may have been missed (it went to a contact workflow run that had not started us yet).
+    if (blocksAllChannels(now.dndChannels)) automation.stop('dnd_all', 'contact record');
+    const score = now.scores[input.profileId] ?? null;
+    const comparison = `score ${score ?? 'empty'} vs recovery at ${params.recoveredAt ?? 'unset'}`;
+    if (hasRecovered(score, params.recoveredAt)) {
+      automation.done('check-score', comparison);
+      automation.skipRest('recovered', comparison);
+      return;
+    }
+    automation.done('check-score', comparison);
+
+    await automation.send('sms', (actionKey) =>
+      actions.sendSms({ ...contact, actionKey, text: params.smsText }),
+    );
+    await automation.send('task', (actionKey) =>
+      actions.createTask({
+        ...contact,
+        actionKey,
+        title: params.taskTitle,
+        ...(params.taskAssignee === undefined ? {} : { assignee: params.taskAssignee }),
+      }),
+    );
+  });
+}

@@ -1,0 +1,19 @@
+import type { AutomationInput } from '../../domain/actions';
+import { readRewardOfferParams } from '../../domain/automation-param-readers';
+import type { AutomationStatus } from '../../domain/automation-status';
+import { actions } from './action-proxies';
+import { beginAutomation } from './automation-run';
+
+/** The score reached a high threshold: send an exclusive offer and tag the contact as rewarded. */
+export async function rewardOfferWorkflow(input: AutomationInput): Promise<AutomationStatus> {
+  const params = readRewardOfferParams(input.params);
+  const automation = beginAutomation('reward_offer', input, ['email', 'tag']);
+  const { contact } = automation;
+
+  return automation.run(async () => {
+    await automation.send('email', (actionKey) =>
+      actions.sendEmail({ ...contact, actionKey, subject: params.emailSubject, text: params.emailText }),
+    );
+    await automation.act('tag', (actionKey) => actions.addTag({ ...contact, actionKey, tag: params.tag }));
+  });
+}
