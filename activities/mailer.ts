@@ -48,12 +48,15 @@ export function createOutboxMailer(db: Queryable, { from = DEFAULT_SMTP_FROM } =
 export interface SmtpMailerOptions {
   url: string;
   from: string;
-  /** Upper bound on one send, connection included. Keep it well under the action's sending lease. */
+  /**
+   * Upper bound on one send, connection included. Under the automations' activity
+   * startToCloseTimeout (30 s) and well under the action's sending lease (2 min).
+   */
   sendTimeoutMs?: number;
 }
 
 /** nodemailer over SMTP, one connection per message (add ?pool=true to the URL to pool them). */
-export function createSmtpMailer({ url, from, sendTimeoutMs = 60_000 }: SmtpMailerOptions): Mailer {
+export function createSmtpMailer({ url, from, sendTimeoutMs = 25_000 }: SmtpMailerOptions): Mailer {
   // Short connect and greeting waits: those fail before anything is sent, so they are safe to retry.
   // Settings in the URL's query take precedence over these.
   const transport = createTransport(
@@ -63,18 +66,41 @@ export function createSmtpMailer({ url, from, sendTimeoutMs = 60_000 }: SmtpMail
   return {
     async send({ to, subject, text, messageId }) {
       try {
-        await transport.sendMail({ to, subject, text, messageId, signal: AbortSignal.timeout(sendTimeoutMs) });
+        await transport.sendMail({
+          to,
+          subject,
+          text,
+          messageId,
+          signal: AbortSignal.timeout(sendTimeoutMs),
+        });
       } catch (err) {
         const failure = classifySmtpError(err as NodemailerError);
-        throw new DeliveryError(`SMTP send failed (${failure}): ${(err as Error).message}`, failure, { cause: err });
+        throw new DeliveryError(`SMTP send failed (${failure}): ${(err as Error).message}`, failure, {
+          cause: err,
+        });
       }
     },
   };
 }
 
 /** Errors that end the attempt before the message can have been handed over. */
-const FAILS_BEFORE_SENDING = new Set(['EDNS', 'ETLS', 'EREQUIRETLS', 'EAUTH', 'ENOAUTH', 'EOAUTH2', 'ECONFIG', 'EPROXY']);
-const REFUSED_BEFORE_SENDING = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const FAILS_BEFORE_SENDING = new Set([
+  'EDNS',
+  'ETLS',
+  'EREQUIRETLS',
+  'EAUTH',
+  'ENOAUTH',
+  'EOAUTH2',
+  'ECONFIG',
+  'EPROXY',
+]);
+const REFUSED_BEFORE_SENDING = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 const EARLY_TIMEOUTS = new Set(['CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOUT']);
 
 /**

@@ -43,7 +43,7 @@ export async function setDndChannels(
   return rowCount === 1;
 }
 
-export interface ContactForAutomation {
+export interface ContactSnapshot {
   email: string | null;
   phone: string | null;
   tags: string[];
@@ -57,8 +57,8 @@ export async function readContactForAutomation(
   db: Queryable,
   accountId: string,
   contactId: string,
-): Promise<ContactForAutomation | undefined> {
-  const { rows } = await db.query<ContactForAutomation>(
+): Promise<ContactSnapshot | undefined> {
+  const { rows } = await db.query<ContactSnapshot>(
     `SELECT c.email, c.phone, c.tags, c.dnd_channels AS "dndChannels",
        COALESCE((
          SELECT jsonb_object_agg(p.id, CASE WHEN p.live_version IS NULL THEN NULL ELSE COALESCE(s.score, 0) END)
@@ -179,7 +179,12 @@ export async function markDelivered(db: Queryable, ref: ActionKeyRef, detail: st
 }
 
 /** The attempt holding `token` failed for certain: nothing was accepted, the next attempt may send. */
-export async function releaseDelivery(db: Queryable, ref: ActionKeyRef, token: number, error: string): Promise<void> {
+export async function releaseDelivery(
+  db: Queryable,
+  ref: ActionKeyRef,
+  token: number,
+  error: string,
+): Promise<void> {
   await db.query(
     `UPDATE automation_actions SET state = 'pending', last_error = $4, updated_at = now()
      WHERE account_id = $1 AND action_key = $2 AND state = 'sending' AND attempts = $3`,
@@ -188,7 +193,12 @@ export async function releaseDelivery(db: Queryable, ref: ActionKeyRef, token: n
 }
 
 /** The attempt holding `token` keeps the claim but notes why it could not tell whether it delivered. */
-export async function noteUncertainDelivery(db: Queryable, ref: ActionKeyRef, token: number, error: string): Promise<void> {
+export async function noteUncertainDelivery(
+  db: Queryable,
+  ref: ActionKeyRef,
+  token: number,
+  error: string,
+): Promise<void> {
   await db.query(
     `UPDATE automation_actions SET last_error = $4, updated_at = now()
      WHERE account_id = $1 AND action_key = $2 AND state = 'sending' AND attempts = $3`,
@@ -268,7 +278,12 @@ export async function insertSmsOutbox(db: Queryable, sms: SmsOutboxEntry): Promi
 }
 
 /** true when the tag was added, false when the contact already had it. */
-export async function addContactTag(db: Queryable, accountId: string, contactId: string, tag: string): Promise<boolean> {
+export async function addContactTag(
+  db: Queryable,
+  accountId: string,
+  contactId: string,
+  tag: string,
+): Promise<boolean> {
   const { rowCount } = await db.query(
     `UPDATE contacts SET tags = array_append(tags, $3), updated_at = now()
      WHERE account_id = $1 AND id = $2 AND NOT (tags @> ARRAY[$3::text])`,
@@ -278,7 +293,12 @@ export async function addContactTag(db: Queryable, accountId: string, contactId:
 }
 
 /** true when the tag was removed, false when the contact did not have it. */
-export async function removeContactTag(db: Queryable, accountId: string, contactId: string, tag: string): Promise<boolean> {
+export async function removeContactTag(
+  db: Queryable,
+  accountId: string,
+  contactId: string,
+  tag: string,
+): Promise<boolean> {
   const { rowCount } = await db.query(
     `UPDATE contacts SET tags = array_remove(tags, $3), updated_at = now()
      WHERE account_id = $1 AND id = $2 AND tags @> ARRAY[$3::text]`,
@@ -305,7 +325,14 @@ const taskColumns = `id, contact_id AS "contactId", title, due_at AS "dueAt", as
 export async function insertContactTask(
   db: Queryable,
   accountId: string,
-  task: { id: string; contactId: string; title: string; dueAt: string | null; assignee: string | null; actionKey: string },
+  task: {
+    id: string;
+    contactId: string;
+    title: string;
+    dueAt: string | null;
+    assignee: string | null;
+    actionKey: string;
+  },
 ): Promise<ContactTask> {
   const { rows } = await db.query<ContactTask>(
     `INSERT INTO contact_tasks (account_id, id, contact_id, title, due_at, assignee, action_key)
@@ -316,7 +343,11 @@ export async function insertContactTask(
   return rows[0]!;
 }
 
-export async function listContactTasks(db: Queryable, accountId: string, contactId: string): Promise<ContactTask[]> {
+export async function listContactTasks(
+  db: Queryable,
+  accountId: string,
+  contactId: string,
+): Promise<ContactTask[]> {
   const { rows } = await db.query<ContactTask>(
     `SELECT ${taskColumns} FROM contact_tasks WHERE account_id = $1 AND contact_id = $2 ORDER BY created_at, id`,
     [accountId, contactId],

@@ -109,8 +109,9 @@ function allEmpty(
   after: ContactSortKey | undefined,
   fetch: number,
 ): Sql | undefined {
-  if (filter.empty === false || filter.minScore !== undefined || filter.maxScore !== undefined)
-    return undefined;
+  const wantsScores =
+    filter.empty === false || filter.minScore !== undefined || filter.maxScore !== undefined;
+  if (wantsScores) return undefined;
   // A cursor on a non-empty score sits before every empty one: the empty tier starts afresh.
   const afterId = after && (after.sort === 'id' || after.score === null) ? after.id : undefined;
   const p = new Params();
@@ -177,8 +178,9 @@ function publishedByScore(
   const tags = tagCondition(p, filter);
 
   const scored = [`s.account_id = ${account}`, `s.profile_id = ${profile}`];
-  if (afterKey !== undefined)
+  if (afterKey !== undefined) {
     scored.push(`(${key}, s.contact_id) > (${p.add(afterKey)}::bigint, ${p.add(after!.id)}::text)`);
+  }
   if (lo !== undefined) scored.push(`${key} >= ${p.add(lo)}::bigint`);
   if (hi !== undefined) scored.push(`${key} <= ${p.add(hi)}::bigint`);
   const branches = [

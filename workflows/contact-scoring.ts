@@ -14,7 +14,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type * as activities from '../activities';
-import type { ContactScoringInput, InteractionRef } from '../domain/scoring-messages';
+import type { ContactScoringInput, InteractionRef, ScoreAdjustmentRequest } from '../domain/scoring-messages';
 import type { AutomationInput } from '../domain/actions';
 import type { LedgerChange, ProfileScore, ScoreChange } from '../domain/score-computation';
 import type { Trigger } from '../domain/trigger';
@@ -113,7 +113,7 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
       }
     },
     {
-      validator: (request) => {
+      validator: (request: ScoreAdjustmentRequest) => {
         if (!Number.isInteger(request.points) || request.points === 0) throw new Error('points: must be a non-zero integer');
       },
     },

@@ -11,6 +11,7 @@ import {
   type ActionRecord,
 } from '../../db/automation-actions';
 import { withTransaction, type Db, type Queryable } from '../../db/pool';
+import { ACTION_VALIDATION_ERROR } from '../../domain/action-activities';
 import type { ActionOutcome } from '../../domain/actions';
 import { entityIdSchema } from '../../domain/ids';
 
@@ -19,8 +20,8 @@ import { entityIdSchema } from '../../domain/ids';
  * (account, actionKey), and a retry with a recorded key reports that outcome and does nothing.
  */
 
-/** Bad input, or a contact that is not there: retrying cannot help. */
-export const ACTION_VALIDATION_ERROR = 'ActionValidationError';
+/** Bad input, or a contact that is not there: retrying cannot help. Defined with the contract. */
+export { ACTION_VALIDATION_ERROR };
 /** One actionKey used for two different actions (another kind or contact): a workflow bug. */
 export const ACTION_KEY_CONFLICT = 'ActionKeyConflict';
 /** Another attempt of the same action holds the key and may still be delivering: retry later. */
@@ -53,7 +54,13 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, activ
   throw validationFailure(`${activity}: invalid input (${problems.join('; ')})`);
 }
 
-export function contactNotFound({ accountId, contactId }: { accountId: string; contactId: string }): ApplicationFailure {
+export function contactNotFound({
+  accountId,
+  contactId,
+}: {
+  accountId: string;
+  contactId: string;
+}): ApplicationFailure {
   return validationFailure(`contact ${contactId} does not exist in account ${accountId}`);
 }
 
@@ -75,7 +82,8 @@ export function settledOutcome(record: ActionRecord): ActionOutcome | undefined 
       ? { status: 'done', actionKey: record.actionKey }
       : { status: 'done', actionKey: record.actionKey, detail: record.detail };
   }
-  if (record.state === 'skipped') return { status: 'skipped', actionKey: record.actionKey, reason: record.reason! };
+  if (record.state === 'skipped')
+    return { status: 'skipped', actionKey: record.actionKey, reason: record.reason! };
   return undefined;
 }
 
@@ -110,12 +118,18 @@ export async function runRecordedAction(
       assertSameAction(recorded, action);
       const outcome = settledOutcome(recorded);
       if (outcome) return outcome;
-      throw new Error(`actionKey ${action.actionKey} is in state ${recorded.state}, which ${action.kind} never leaves`);
+      throw new Error(
+        `actionKey ${action.actionKey} is in state ${recorded.state}, which ${action.kind} never leaves`,
+      );
     }
     const result = await work(tx, contact);
     await insertFinalOutcome(tx, action, result);
     return result.state === 'done'
-      ? { status: 'done', actionKey: action.actionKey, ...(result.detail === undefined ? {} : { detail: result.detail }) }
+      ? {
+          status: 'done',
+          actionKey: action.actionKey,
+          ...(result.detail === undefined ? {} : { detail: result.detail }),
+        }
       : { status: 'skipped', actionKey: action.actionKey, reason: result.reason };
   });
 }

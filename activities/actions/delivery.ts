@@ -45,12 +45,14 @@ import { activityLogWarn, assertSameAction, contactNotFound, inFlight, settledOu
  * (the SMS outbox, the email outbox, ESP HTTP APIs) deduplicate on the message id, which makes the
  * resend harmless there.
  *
- * `leaseMs` must exceed the longest a send can take (the SMTP mailer caps one send at 60 s) so
- * that a slow attempt is never taken for a dead one; the activity's startToCloseTimeout should be
- * at least as long as one send.
+ * `leaseMs` must exceed the longest a send can take (the SMTP mailer caps one send at 25 s) so
+ * that a slow attempt is never taken for a dead one. An attempt Temporal has already timed out
+ * (startToCloseTimeout) may still be running; the lease and the claim's attempt number keep it
+ * and its retry from both sending.
  */
 
-export const DEFAULT_SENDING_LEASE_MS = 5 * 60_000;
+/** Longer than one send (25 s in the SMTP mailer) plus recording 'done' with its in-process retries. */
+export const DEFAULT_SENDING_LEASE_MS = 2 * 60_000;
 
 export interface Delivery {
   action: ActionIdentity;
@@ -86,7 +88,8 @@ export async function deliverOnce(db: Db, delivery: Delivery, leaseMs: number): 
   const blocked = dndReason(contact.dndChannels, delivery.channel);
   if (blocked) return reportRecord(action, await recordSkip(db, action, { reason: blocked, leaseMs }));
   const to = delivery.addressOf(contact);
-  if (!to) return reportRecord(action, await recordSkip(db, action, { reason: delivery.noAddressReason, leaseMs }));
+  if (!to)
+    return reportRecord(action, await recordSkip(db, action, { reason: delivery.noAddressReason, leaseMs }));
 
   const claim = await claimDelivery(db, action, leaseMs, delivery.messageId);
   if (!claim) {
@@ -95,12 +98,15 @@ export async function deliverOnce(db: Db, delivery: Delivery, leaseMs: number): 
     return reportRecord(action, current);
   }
   if (claim.afterLostAttempt) {
-    activityLogWarn('Sending again after an attempt was lost between sending and recording; same message id', {
-      actionKey: action.actionKey,
-      kind: action.kind,
-      messageId: delivery.messageId,
-      attempt: claim.token,
-    });
+    activityLogWarn(
+      'Sending again after an attempt was lost between sending and recording; same message id',
+      {
+        actionKey: action.actionKey,
+        kind: action.kind,
+        messageId: delivery.messageId,
+        attempt: claim.token,
+      },
+    );
   }
 
   try {
@@ -111,7 +117,12 @@ export async function deliverOnce(db: Db, delivery: Delivery, leaseMs: number): 
     if (failure === 'rejected') {
       return reportRecord(
         action,
-        await recordSkip(db, action, { reason: `${delivery.channel}_rejected`, detail: message, token: claim.token, leaseMs }),
+        await recordSkip(db, action, {
+          reason: `${delivery.channel}_rejected`,
+          detail: message,
+          token: claim.token,
+          leaseMs,
+        }),
       );
     }
     // Best effort: if Postgres is down too, the claim stays 'sending' and its lease decides instead.
@@ -138,7 +149,10 @@ function reportRecord(action: ActionIdentity, record: ActionRecord): ActionOutco
 }
 
 /** Recording 'done' right after a send: a short Postgres blip should not turn into a resend. */
-async function retryBriefly(work: () => Promise<void>, delaysMs: readonly number[] = [250, 1_000, 3_000]): Promise<void> {
+async function retryBriefly(
+  work: () => Promise<void>,
+  delaysMs: readonly number[] = [250, 1_000, 3_000],
+): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await work();

@@ -18,7 +18,11 @@ export function emailMessageId(accountId: string, actionKey: string, domain: str
 
 export function createSendEmail(deps: { db: Db; mailer: Mailer; leaseMs: number; messageIdDomain: string }) {
   return async function sendEmail(input: SendEmailAction): Promise<ActionOutcome> {
-    const { actionKey, accountId, contactId, subject, text } = parseInput(sendEmailSchema, input, 'sendEmail');
+    const { actionKey, accountId, contactId, subject, text } = parseInput(
+      sendEmailSchema,
+      input,
+      'sendEmail',
+    );
     const messageId = emailMessageId(accountId, actionKey, deps.messageIdDomain);
     return deliverOnce(
       deps.db,

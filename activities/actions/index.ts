@@ -1,4 +1,5 @@
 import type { Db } from '../../db/pool';
+import type { ActionActivities } from '../../domain/action-activities';
 import type { Mailer } from '../mailer';
 import type { SmsProvider } from '../sms-provider';
 import { createAddToCampaign, createRemoveFromCampaign } from './campaigns';
@@ -10,13 +11,12 @@ import { createAddTag, createRemoveTag } from './tags';
 import { createCreateTask } from './tasks';
 
 export { ACTION_IN_FLIGHT, ACTION_KEY_CONFLICT, ACTION_VALIDATION_ERROR } from './action-log';
-export type { ContactForAutomation, ReadContactInput } from './read-contact';
 
 export interface ActionActivityDeps {
   db: Db;
   mailer: Mailer;
   sms: SmsProvider;
-  /** How long a claimed, unreported delivery blocks a resend (see delivery.ts). Default 5 minutes. */
+  /** How long a claimed, unreported delivery blocks a resend (see delivery.ts). Default 2 minutes. */
   sendingLeaseMs?: number;
   /** Right-hand side of the Message-IDs of automation email. Default 'pulse.localhost'. */
   messageIdDomain?: string;
@@ -42,5 +42,5 @@ export function createActionActivities({
     createTask: createCreateTask(db),
     addToCampaign: createAddToCampaign(db),
     removeFromCampaign: createRemoveFromCampaign(db),
-  };
+  } satisfies Omit<ActionActivities, 'modifyEngagementScore'>;
 }

@@ -19,17 +19,25 @@ function ownerOf(contact: ActionContact): string | null {
 /** Outcome detail: the task's id, derived from the action key (the same task on every retry). */
 export function createCreateTask(db: Db) {
   return async function createTask(input: CreateTaskAction): Promise<ActionOutcome> {
-    const { actionKey, accountId, contactId, title, dueAt, assignee } = parseInput(createTaskSchema, input, 'createTask');
-    return runRecordedAction(db, { accountId, actionKey, contactId, kind: 'create_task' }, async (tx, contact) => {
-      const task = await insertContactTask(tx, accountId, {
-        id: `task_${actionDigest(accountId, actionKey, 24)}`,
-        contactId,
-        title,
-        dueAt: dueAt ?? null,
-        assignee: assignee ?? ownerOf(contact),
-        actionKey,
-      });
-      return { state: 'done', detail: task.id };
-    });
+    const { actionKey, accountId, contactId, title, dueAt, assignee } = parseInput(
+      createTaskSchema,
+      input,
+      'createTask',
+    );
+    return runRecordedAction(
+      db,
+      { accountId, actionKey, contactId, kind: 'create_task' },
+      async (tx, contact) => {
+        const task = await insertContactTask(tx, accountId, {
+          id: `task_${actionDigest(accountId, actionKey, 24)}`,
+          contactId,
+          title,
+          dueAt: dueAt ?? null,
+          assignee: assignee ?? ownerOf(contact),
+          actionKey,
+        });
+        return { state: 'done', detail: task.id };
+      },
+    );
   };
 }

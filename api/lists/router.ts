@@ -59,8 +59,8 @@ export function listsRouter({ db }: { db: Db }): Router {
 
   router.delete('/lists/:listId', requireScope('write'), validate(one), async (_req, res) => {
     const { listId } = parsed(res, one).params;
-    if (!(await deleteSmartList(db, principalOf(res).accountId, listId)))
-      throw HttpError.notFound(`list "${listId}"`);
+    const deleted = await deleteSmartList(db, principalOf(res).accountId, listId);
+    if (!deleted) throw HttpError.notFound(`list "${listId}"`);
     res.status(204).end();
   });
 

@@ -67,10 +67,7 @@ function operation(route: RouteDoc, components: Components): JsonSchema {
     responses[403] ??= { description: `the API key lacks the "${route.scope}" scope` };
   }
   if (route.params) responses[404] ??= { description: 'no such resource in this account' };
-  if (route.scope)
-    responses[503] ??= {
-      description: 'Postgres or Temporal is unavailable; retry after Retry-After seconds',
-    };
+  if (route.scope) responses[503] ??= { description: 'Postgres or Temporal is unavailable; retry later' };
 
   const scopeNote =
     route.scope &&
@@ -102,8 +99,9 @@ function operation(route: RouteDoc, components: Components): JsonSchema {
 function responseObject(status: number, doc: ResponseDoc, components: Components): JsonSchema {
   const body = doc.body ?? (status >= 400 ? PROBLEM : undefined);
   const contentType = doc.contentType ?? (status >= 400 ? PROBLEM_JSON : 'application/json');
-  if (!body)
+  if (!body) {
     return { description: doc.description, ...(doc.contentType && { content: { [doc.contentType]: {} } }) };
+  }
   return {
     description: doc.description,
     content: { [contentType]: { schema: components.ref(body, 'output') } },

@@ -68,7 +68,10 @@ async function aContact(
 
 const aStep = (step: string) => actionKey(`automation:${uniqueId('wf')}`, step);
 
-const anEmail = (contact: TestContact, overrides: { actionKey?: string; subject?: string; text?: string } = {}) => ({
+const anEmail = (
+  contact: TestContact,
+  overrides: { actionKey?: string; subject?: string; text?: string } = {},
+) => ({
   actionKey: aStep('send-welcome'),
   accountId: contact.accountId,
   contactId: contact.contactId,
@@ -115,7 +118,11 @@ describe('sendEmail', () => {
 
     const outcome = await run(activities().sendEmail, action);
 
-    expect(outcome).toEqual({ status: 'done', actionKey: action.actionKey, detail: expect.stringMatching(/^<pulse\.[0-9a-f]{32}@pulse\.localhost>$/) });
+    expect(outcome).toEqual({
+      status: 'done',
+      actionKey: action.actionKey,
+      detail: expect.stringMatching(/^<pulse\.[0-9a-f]{32}@pulse\.localhost>$/),
+    });
     expect(smtp.received).toHaveLength(1);
     const [mail] = smtp.received;
     expect(mail).toMatchObject({
@@ -126,7 +133,12 @@ describe('sendEmail', () => {
     });
     expect(mail!.headers.from).toBe('Pulse Tests <automations@pulse.test>');
     expect(mail!.body.trim()).toBe('Glad to have you.');
-    expect(await recordOf(contact, action.actionKey)).toMatchObject({ kind: 'send_email', state: 'done', attempts: 1, possibleDuplicate: false });
+    expect(await recordOf(contact, action.actionKey)).toMatchObject({
+      kind: 'send_email',
+      state: 'done',
+      attempts: 1,
+      possibleDuplicate: false,
+    });
   });
 
   it('when the same actionKey runs again, then no second mail is sent and the first outcome is reported', async () => {
@@ -135,7 +147,11 @@ describe('sendEmail', () => {
     const first = await run(activities().sendEmail, action);
 
     const again = await run(activities().sendEmail, action);
-    const withOtherText = await run(activities().sendEmail, { ...action, subject: 'Changed', text: 'Changed' });
+    const withOtherText = await run(activities().sendEmail, {
+      ...action,
+      subject: 'Changed',
+      text: 'Changed',
+    });
 
     expect(again).toEqual(first);
     expect(withOtherText).toEqual(first);
@@ -168,13 +184,20 @@ describe('sendEmail', () => {
     expect(failure).toMatchObject({ type: 'DeliveryNotSent', nonRetryable: false });
     expect(failure.message).toMatch(/451/);
     expect(smtp.received).toHaveLength(0);
-    expect(await recordOf(contact, action.actionKey)).toMatchObject({ state: 'pending', lastError: expect.stringMatching(/451/) });
+    expect(await recordOf(contact, action.actionKey)).toMatchObject({
+      state: 'pending',
+      lastError: expect.stringMatching(/451/),
+    });
 
     const retried = await run(activities().sendEmail, action);
 
     expect(retried.status).toBe('done');
     expect(smtp.received).toHaveLength(1);
-    expect(await recordOf(contact, action.actionKey)).toMatchObject({ state: 'done', attempts: 2, possibleDuplicate: false });
+    expect(await recordOf(contact, action.actionKey)).toMatchObject({
+      state: 'done',
+      attempts: 2,
+      possibleDuplicate: false,
+    });
   });
 
   it('when the mail server is unreachable, then the activity fails retryably and the retry sends once it is back', async () => {
@@ -202,23 +225,29 @@ describe('sendEmail', () => {
     expect(outcome).toEqual({ status: 'skipped', actionKey: action.actionKey, reason: 'email_rejected' });
     expect(again).toEqual(outcome);
     expect(smtp.received).toHaveLength(0);
-    expect(await recordOf(contact, action.actionKey)).toMatchObject({ state: 'skipped', detail: expect.stringMatching(/550/) });
+    expect(await recordOf(contact, action.actionKey)).toMatchObject({
+      state: 'skipped',
+      detail: expect.stringMatching(/550/),
+    });
   });
 
   it.each([
     [['email'], 'dnd_email'],
     [['all'], 'dnd_all'],
     [['sms', 'all'], 'dnd_all'],
-  ] as const)('when the contact blocked %j, then no mail is sent and the skip (%s) is recorded', async (dnd, reason) => {
-    const contact = await aContact({ dnd: [...dnd] });
-    const action = anEmail(contact);
+  ] as const)(
+    'when the contact blocked %j, then no mail is sent and the skip (%s) is recorded',
+    async (dnd, reason) => {
+      const contact = await aContact({ dnd: [...dnd] });
+      const action = anEmail(contact);
 
-    const outcome = await run(activities().sendEmail, action);
+      const outcome = await run(activities().sendEmail, action);
 
-    expect(outcome).toEqual({ status: 'skipped', actionKey: action.actionKey, reason });
-    expect(smtp.received).toHaveLength(0);
-    expect(await recordOf(contact, action.actionKey)).toMatchObject({ state: 'skipped', reason });
-  });
+      expect(outcome).toEqual({ status: 'skipped', actionKey: action.actionKey, reason });
+      expect(smtp.received).toHaveLength(0);
+      expect(await recordOf(contact, action.actionKey)).toMatchObject({ state: 'skipped', reason });
+    },
+  );
 
   it('when the contact blocked only SMS, then email still goes out', async () => {
     const contact = await aContact({ dnd: ['sms'] });
@@ -265,8 +294,14 @@ describe('sendEmail', () => {
     };
     const acts = activities({ mailer: flaky, sendingLeaseMs: 400 });
 
-    expect(await failureOf(run(acts.sendEmail, action))).toMatchObject({ type: 'DeliveryUncertain', nonRetryable: false });
-    expect(await failureOf(run(acts.sendEmail, action))).toMatchObject({ type: 'ActionInFlight', nonRetryable: false });
+    expect(await failureOf(run(acts.sendEmail, action))).toMatchObject({
+      type: 'DeliveryUncertain',
+      nonRetryable: false,
+    });
+    expect(await failureOf(run(acts.sendEmail, action))).toMatchObject({
+      type: 'ActionInFlight',
+      nonRetryable: false,
+    });
     expect(smtp.received).toHaveLength(1);
 
     await sleep(500);
@@ -275,7 +310,11 @@ describe('sendEmail', () => {
     expect(outcome.status).toBe('done');
     expect(smtp.received).toHaveLength(2);
     expect(smtp.received[1]!.messageId).toBe(smtp.received[0]!.messageId);
-    expect(await recordOf(contact, action.actionKey)).toMatchObject({ state: 'done', attempts: 2, possibleDuplicate: true });
+    expect(await recordOf(contact, action.actionKey)).toMatchObject({
+      state: 'done',
+      attempts: 2,
+      possibleDuplicate: true,
+    });
   });
 
   it('when the contact opted out while a lost attempt’s lease ran, then the resend is skipped instead', async () => {
@@ -303,7 +342,10 @@ describe('sendEmail', () => {
       { ...anEmail(contact), accountId: 'not an id' },
     ];
     for (const input of cases) {
-      expect(await failureOf(run(activities().sendEmail, input))).toMatchObject({ type: 'ActionValidationError', nonRetryable: true });
+      expect(await failureOf(run(activities().sendEmail, input))).toMatchObject({
+        type: 'ActionValidationError',
+        nonRetryable: true,
+      });
     }
     expect(smtp.received).toHaveLength(0);
   });
@@ -328,20 +370,23 @@ describe('sendEmail', () => {
     await run(acts.sendEmail, action);
 
     expect(outcome.status).toBe('done');
-    const { rows } = await db.query('SELECT from_address, to_address, subject, body FROM email_outbox WHERE message_id = $1', [
-      outcome.status === 'done' ? outcome.detail : null,
+    const { rows } = await db.query(
+      'SELECT from_address, to_address, subject, body FROM email_outbox WHERE message_id = $1',
+      [outcome.status === 'done' ? outcome.detail : null],
+    );
+    expect(rows).toEqual([
+      { from_address: FROM, to_address: contact.email, subject: 'Welcome aboard', body: 'Glad to have you.' },
     ]);
-    expect(rows).toEqual([{ from_address: FROM, to_address: contact.email, subject: 'Welcome aboard', body: 'Glad to have you.' }]);
     expect(smtp.received).toHaveLength(0);
   });
 });
 
 describe('sendSms', () => {
   async function outbox(contact: TestContact) {
-    const { rows } = await db.query('SELECT message_id, to_number, body FROM sms_outbox WHERE account_id = $1 AND contact_id = $2', [
-      contact.accountId,
-      contact.contactId,
-    ]);
+    const { rows } = await db.query(
+      'SELECT message_id, to_number, body FROM sms_outbox WHERE account_id = $1 AND contact_id = $2',
+      [contact.accountId, contact.contactId],
+    );
     return rows;
   }
 
@@ -352,34 +397,58 @@ describe('sendSms', () => {
     const first = await run(activities().sendSms, action);
     const again = await run(activities().sendSms, action);
 
-    expect(first).toEqual({ status: 'done', actionKey: action.actionKey, detail: expect.stringMatching(/^sms_[0-9a-f]{32}$/) });
+    expect(first).toEqual({
+      status: 'done',
+      actionKey: action.actionKey,
+      detail: expect.stringMatching(/^sms_[0-9a-f]{32}$/),
+    });
     expect(again).toEqual(first);
-    expect(await outbox(contact)).toEqual([{ message_id: first.status === 'done' ? first.detail : '', to_number: '+15550123', body: 'Your trial ends tomorrow.' }]);
+    expect(await outbox(contact)).toEqual([
+      {
+        message_id: first.status === 'done' ? first.detail : '',
+        to_number: '+15550123',
+        body: 'Your trial ends tomorrow.',
+      },
+    ]);
   });
 
   it.each([
     [['sms'], 'dnd_sms'],
     [['all'], 'dnd_all'],
-  ] as const)('when the contact blocked %j, then nothing is recorded in sms_outbox and the skip is %s', async (dnd, reason) => {
-    const contact = await aContact({ dnd: [...dnd] });
-    const action = anSms(contact);
+  ] as const)(
+    'when the contact blocked %j, then nothing is recorded in sms_outbox and the skip is %s',
+    async (dnd, reason) => {
+      const contact = await aContact({ dnd: [...dnd] });
+      const action = anSms(contact);
 
-    expect(await run(activities().sendSms, action)).toEqual({ status: 'skipped', actionKey: action.actionKey, reason });
-    expect(await outbox(contact)).toEqual([]);
-    expect(await recordOf(contact, action.actionKey)).toMatchObject({ state: 'skipped', reason });
-  });
+      expect(await run(activities().sendSms, action)).toEqual({
+        status: 'skipped',
+        actionKey: action.actionKey,
+        reason,
+      });
+      expect(await outbox(contact)).toEqual([]);
+      expect(await recordOf(contact, action.actionKey)).toMatchObject({ state: 'skipped', reason });
+    },
+  );
 
   it('when the contact has no phone number, then the SMS is skipped with no_phone', async () => {
     const contact = await aContact({ phone: null });
     const action = anSms(contact);
-    expect(await run(activities().sendSms, action)).toEqual({ status: 'skipped', actionKey: action.actionKey, reason: 'no_phone' });
+    expect(await run(activities().sendSms, action)).toEqual({
+      status: 'skipped',
+      actionKey: action.actionKey,
+      reason: 'no_phone',
+    });
     expect(await outbox(contact)).toEqual([]);
   });
 });
 
 describe('addTag and removeTag', () => {
   async function tagsOf(contact: TestContact): Promise<string[]> {
-    const { rows } = await db.query('SELECT tags FROM contacts WHERE account_id = $1 AND id = $2', [contact.accountId, contact.contactId]);
+    const { rows } = await db.query('SELECT tags FROM contacts WHERE account_id = $1 AND id = $2', [
+      contact.accountId,
+      contact.contactId,
+    ]);
     return rows[0].tags;
   }
 
@@ -388,10 +457,15 @@ describe('addTag and removeTag', () => {
     const action = { ...aKeyed(contact), tag: 'vip' };
     const acts = activities();
 
-    const results = await Promise.all([run(acts.addTag, action), run(acts.addTag, action), run(acts.addTag, action)]);
+    const results = await Promise.all([
+      run(acts.addTag, action),
+      run(acts.addTag, action),
+      run(acts.addTag, action),
+    ]);
     const again = await run(acts.addTag, action);
 
-    for (const outcome of [...results, again]) expect(outcome).toEqual({ status: 'done', actionKey: action.actionKey, detail: 'added' });
+    for (const outcome of [...results, again])
+      expect(outcome).toEqual({ status: 'done', actionKey: action.actionKey, detail: 'added' });
     expect(await tagsOf(contact)).toEqual(['trial', 'vip']);
   });
 
@@ -418,7 +492,10 @@ describe('addTag and removeTag', () => {
 
   it('when the contact was blocked on every channel, then tagging still happens (DND is about messages)', async () => {
     const contact = await aContact({ dnd: ['all'] });
-    expect(await run(activities().addTag, { ...aKeyed(contact), tag: 'vip' })).toMatchObject({ status: 'done', detail: 'added' });
+    expect(await run(activities().addTag, { ...aKeyed(contact), tag: 'vip' })).toMatchObject({
+      status: 'done',
+      detail: 'added',
+    });
   });
 });
 
@@ -454,7 +531,11 @@ describe('createTask', () => {
 
   it('when an assignee is given, then it wins over the owner attribute; without either the task is unassigned', async () => {
     const owned = await aContact({ attributes: { owner: 'sam@sales.example' } });
-    await run(activities().createTask, { ...aKeyed(owned), title: 'Follow up', assignee: 'kim@sales.example' });
+    await run(activities().createTask, {
+      ...aKeyed(owned),
+      title: 'Follow up',
+      assignee: 'kim@sales.example',
+    });
     const unowned = await aContact();
     await run(activities().createTask, { ...aKeyed(unowned), title: 'Follow up' });
 
@@ -464,7 +545,9 @@ describe('createTask', () => {
 
   it('when dueAt is not an ISO time, then the activity fails non-retryably and creates nothing', async () => {
     const contact = await aContact();
-    const failure = await failureOf(run(activities().createTask, { ...aKeyed(contact), title: 'x', dueAt: 'next tuesday' }));
+    const failure = await failureOf(
+      run(activities().createTask, { ...aKeyed(contact), title: 'x', dueAt: 'next tuesday' }),
+    );
     expect(failure).toMatchObject({ type: 'ActionValidationError', nonRetryable: true });
     expect(failure.message).toMatch(/dueAt/);
     expect(await tasksOf(contact)).toEqual([]);
@@ -486,7 +569,10 @@ describe('addToCampaign and removeFromCampaign', () => {
 
     const first = await run(activities().addToCampaign, action);
     const again = await run(activities().addToCampaign, action);
-    const otherStep = await run(activities().addToCampaign, { ...aKeyed(contact), campaignId: 'spring-promo' });
+    const otherStep = await run(activities().addToCampaign, {
+      ...aKeyed(contact),
+      campaignId: 'spring-promo',
+    });
 
     expect(first).toMatchObject({ status: 'done', detail: 'added' });
     expect(again).toEqual(first);
@@ -501,14 +587,19 @@ describe('addToCampaign and removeFromCampaign', () => {
 
     const first = await run(activities().removeFromCampaign, remove);
     const retry = await run(activities().removeFromCampaign, remove);
-    const otherStep = await run(activities().removeFromCampaign, { ...aKeyed(contact), campaignId: 'onboarding' });
+    const otherStep = await run(activities().removeFromCampaign, {
+      ...aKeyed(contact),
+      campaignId: 'onboarding',
+    });
 
     expect(first).toMatchObject({ status: 'done', detail: 'removed' });
     expect(retry).toEqual(first);
     expect(otherStep).toMatchObject({ status: 'done', detail: 'not_member' });
     expect(await membership(contact, 'onboarding')).toEqual([{ active: false }]);
 
-    expect(await run(activities().addToCampaign, { ...aKeyed(contact), campaignId: 'onboarding' })).toMatchObject({ detail: 'added' });
+    expect(
+      await run(activities().addToCampaign, { ...aKeyed(contact), campaignId: 'onboarding' }),
+    ).toMatchObject({ detail: 'added' });
     expect(await membership(contact, 'onboarding')).toEqual([{ active: true }]);
   });
 });

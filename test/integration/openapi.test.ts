@@ -61,10 +61,11 @@ function expectDocumented(method: string, path: string, res: ApiResponse): void 
   if (res.status >= 400) expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
   if (schema) {
     const result = schema.safeParse(res.body);
-    if (!result.success)
+    if (!result.success) {
       throw new Error(
         `${method} ${path} ${res.status} does not match its schema: ${z.prettifyError(result.error)}`,
       );
+    }
   }
 }
 

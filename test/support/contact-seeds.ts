@@ -62,8 +62,9 @@ export async function aProfile(
   { published = true } = {},
 ): Promise<string> {
   const created = await account.call('POST', '/profiles', { id, name: id, rules: DEFAULT_RULES });
-  if (created.status !== 201)
+  if (created.status !== 201) {
     throw new Error(`creating profile ${id}: ${created.status} ${JSON.stringify(created.body)}`);
+  }
   if (published) {
     const publish = await account.call('POST', `/profiles/${id}/publish`);
     if (publish.status !== 201) throw new Error(`publishing profile ${id}: ${publish.status}`);

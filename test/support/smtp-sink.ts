@@ -35,7 +35,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
   const messageRejections: Rejection[] = [];
   const recipientRejections = new Map<string, Rejection>();
-  const smtpError = ({ code, message }: Rejection) => Object.assign(new Error(message), { responseCode: code });
+  const smtpError = ({ code, message }: Rejection) =>
+    Object.assign(new Error(message), { responseCode: code });
 
   const server = new SMTPServer({
     authOptional: true,
