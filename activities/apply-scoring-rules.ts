@@ -5,6 +5,8 @@ import { appendLedger, lockContact, readCurrentScores, saveScores } from '../db/
 import { listTriggerDefinitions } from '../db/triggers';
 import { markDndAll } from '../db/contacts';
 import { computeScoreChanges, SCORE_ADJUSTMENT_TYPE } from '../domain/score-computation';
+import { readScoreVersions } from '../db/rescore';
+import { rescoreContacts } from './rescore';
 import type { ApplyScoringInput, ApplyScoringResult } from '../domain/scoring-messages';
 
 const RECENT_CHANGES_RETURNED = 20;
@@ -32,8 +34,15 @@ export function createApplyScoringRules(db: Db) {
           appliedAdjustmentIds: [],
         };
       }
-      const interactions = await claimUnappliedInteractions(tx, accountId, contactId, maxInteractions);
       const profiles = await listLiveProfiles(tx, accountId);
+      // A profile published since this contact was last scored (or before it ever was): bring the
+      // score up to the live version from history first, so new points land on the right base.
+      for (const profile of profiles) {
+        const versions = await readScoreVersions(tx, accountId, profile.profileId, [contactId]);
+        if ((versions.get(contactId) ?? 0) < profile.version)
+          await rescoreContacts(tx, accountId, profile, [contactId]);
+      }
+      const interactions = await claimUnappliedInteractions(tx, accountId, contactId, maxInteractions);
       const current = await readCurrentScores(tx, accountId, contactId);
       const { scores, changes, scoreChanges } = computeScoreChanges(profiles, current, interactions);
       await appendLedger(tx, accountId, contactId, changes);

@@ -16,13 +16,22 @@ export function createModifyEngagementScore(db: Db) {
       id: `auto:${action.actionKey}`,
       type: SCORE_ADJUSTMENT_TYPE,
       occurredAt: new Date().toISOString(),
-      attributes: { profileId: action.profileId, points: action.points, reason: action.reason, actor: action.actionKey },
+      attributes: {
+        profileId: action.profileId,
+        points: action.points,
+        reason: action.reason,
+        actor: action.actionKey,
+      },
     };
     await insertInteractions(db, action.accountId, action.contactId, [interaction]);
     const { client, info } = Context.current();
     await deliverInteractions(client, info.taskQueue, action.accountId, action.contactId, [
       { id: interaction.id, type: interaction.type, occurredAt: interaction.occurredAt },
     ]);
-    return { status: 'done', actionKey: action.actionKey, detail: `${action.points > 0 ? '+' : ''}${action.points} on ${action.profileId}` };
+    return {
+      status: 'done',
+      actionKey: action.actionKey,
+      detail: `${action.points > 0 ? '+' : ''}${action.points} on ${action.profileId}`,
+    };
   };
 }

@@ -14,16 +14,25 @@ export function createRecordScoreAdjustment(db: Db) {
     input: ScoreAdjustmentRequest & { accountId: string; contactId: string },
   ): Promise<{ applied: boolean }> {
     const profile = await getProfile(db, input.accountId, input.profileId);
-    if (!profile) throw ApplicationFailure.nonRetryable(`profile "${input.profileId}" does not exist`, 'ProfileNotFound');
+    if (!profile)
+      throw ApplicationFailure.nonRetryable(`profile "${input.profileId}" does not exist`, 'ProfileNotFound');
     if (profile.liveVersion === null) {
-      throw ApplicationFailure.nonRetryable(`profile "${input.profileId}" is not published`, 'ProfileNotPublished');
+      throw ApplicationFailure.nonRetryable(
+        `profile "${input.profileId}" is not published`,
+        'ProfileNotPublished',
+      );
     }
     await insertInteractions(db, input.accountId, input.contactId, [
       {
         id: input.adjustmentId,
         type: SCORE_ADJUSTMENT_TYPE,
         occurredAt: new Date().toISOString(),
-        attributes: { profileId: input.profileId, points: input.points, reason: input.reason, actor: input.actor },
+        attributes: {
+          profileId: input.profileId,
+          points: input.points,
+          reason: input.reason,
+          actor: input.actor,
+        },
       },
     ]);
     return { applied: await isInteractionApplied(db, input.accountId, input.contactId, input.adjustmentId) };

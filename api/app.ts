@@ -29,12 +29,20 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
 
   app.use((req, res, next) => {
-    const requestId = /^[\w-]{1,100}$/.test(req.get('x-request-id') ?? '') ? req.get('x-request-id')! : randomUUID();
+    const requestId = /^[\w-]{1,100}$/.test(req.get('x-request-id') ?? '')
+      ? req.get('x-request-id')!
+      : randomUUID();
     res.set('x-request-id', requestId);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       deps.logger.info(
-        { requestId, method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        {
+          requestId,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
         'request',
       );
     });

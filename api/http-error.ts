@@ -28,10 +28,17 @@ export class HttpError extends Error {
       message: issue.message,
     }));
     const first = errors[0];
-    return new HttpError(400, 'Invalid request', first ? `${first.path}: ${first.message}` : undefined, errors);
+    return new HttpError(
+      400,
+      'Invalid request',
+      first ? `${first.path}: ${first.message}` : undefined,
+      errors,
+    );
   }
 
   static unavailable(detail: string, retryAfterSeconds = 5): HttpError {
-    return new HttpError(503, 'Service Unavailable', detail, undefined, { 'Retry-After': String(retryAfterSeconds) });
+    return new HttpError(503, 'Service Unavailable', detail, undefined, {
+      'Retry-After': String(retryAfterSeconds),
+    });
   }
 }

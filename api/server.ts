@@ -10,12 +10,16 @@ async function main(): Promise<void> {
   const env = loadEnv();
   const logger = createLogger(env.LOG_LEVEL, 'pulse-api');
   if (!env.DATABASE_URL || !env.TEMPORAL_ADDRESS) {
-    throw new Error('DATABASE_URL and TEMPORAL_ADDRESS must be set (npm start runs everything locally without them)');
+    throw new Error(
+      'DATABASE_URL and TEMPORAL_ADDRESS must be set (npm start runs everything locally without them)',
+    );
   }
   const db = createPool(env.DATABASE_URL);
   const temporal = await connectTemporalClient(env.TEMPORAL_ADDRESS, env.TEMPORAL_NAMESPACE);
   const app = createApp({ db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, logger });
-  const server: Server = app.listen(env.PORT, env.HOST, () => logger.info({ port: env.PORT }, 'api listening'));
+  const server: Server = app.listen(env.PORT, env.HOST, () =>
+    logger.info({ port: env.PORT }, 'api listening'),
+  );
   const stop = () => {
     server.close(() => {
       void Promise.all([db.end(), temporal.connection.close()]).then(() => process.exit(0));

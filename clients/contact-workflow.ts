@@ -16,15 +16,18 @@ export async function deliverInteractions(
   contactId: string,
   refs: InteractionRef[],
 ): Promise<void> {
-  await temporal.workflow.signalWithStart<typeof contactScoringWorkflow, [InteractionRef[]]>('contactScoringWorkflow', {
-    workflowId: contactWorkflowId(accountId, contactId),
-    taskQueue,
-    args: [{ accountId, contactId }],
-    signal: interactionsReceivedSignal,
-    signalArgs: [refs],
-    typedSearchAttributes: [
-      { key: accountAttribute, value: accountId },
-      { key: contactAttribute, value: contactId },
-    ],
-  });
+  await temporal.workflow.signalWithStart<typeof contactScoringWorkflow, [InteractionRef[]]>(
+    'contactScoringWorkflow',
+    {
+      workflowId: contactWorkflowId(accountId, contactId),
+      taskQueue,
+      args: [{ accountId, contactId }],
+      signal: interactionsReceivedSignal,
+      signalArgs: [refs],
+      typedSearchAttributes: [
+        { key: accountAttribute, value: accountId },
+        { key: contactAttribute, value: contactId },
+      ],
+    },
+  );
 }

@@ -8,7 +8,9 @@ export function installTemporalRuntime(level: LogLevel = 'WARN'): void {
   try {
     Runtime.install({
       logger: new DefaultLogger(level),
-      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: level, other: level }), forward: {} } },
+      telemetryOptions: {
+        logging: { filter: makeTelemetryFilterString({ core: level, other: level }), forward: {} },
+      },
     });
   } catch {
     // Already installed in this process (a second test file, or a second call).

@@ -56,11 +56,15 @@ export async function upsertContact(
   return { contact, created };
 }
 
-export async function getContact(db: Queryable, accountId: string, id: string): Promise<ContactRecord | undefined> {
-  const { rows } = await db.query<ContactRecord>(`SELECT ${columns} FROM contacts WHERE account_id = $1 AND id = $2`, [
-    accountId,
-    id,
-  ]);
+export async function getContact(
+  db: Queryable,
+  accountId: string,
+  id: string,
+): Promise<ContactRecord | undefined> {
+  const { rows } = await db.query<ContactRecord>(
+    `SELECT ${columns} FROM contacts WHERE account_id = $1 AND id = $2`,
+    [accountId, id],
+  );
   return rows[0];
 }
 

@@ -28,13 +28,21 @@ export async function insertInteractions(
       accountId,
       contactId,
       JSON.stringify(
-        interactions.map((i) => ({ id: i.id, type: i.type, occurred_at: i.occurredAt, attributes: i.attributes })),
+        interactions.map((i) => ({
+          id: i.id,
+          type: i.type,
+          occurred_at: i.occurredAt,
+          attributes: i.attributes,
+        })),
       ),
     ],
   );
   const inserted = new Set(rows.map((r) => r.id));
   const ids = [...new Set(interactions.map((i) => i.id))];
-  return { inserted: ids.filter((id) => inserted.has(id)), duplicates: ids.filter((id) => !inserted.has(id)) };
+  return {
+    inserted: ids.filter((id) => inserted.has(id)),
+    duplicates: ids.filter((id) => !inserted.has(id)),
+  };
 }
 
 /**
@@ -61,7 +69,11 @@ export async function claimUnappliedInteractions(
   return rows.map((r) => ({ ...r, occurredAt: new Date(r.occurredAt).toISOString() }));
 }
 
-export async function countUnappliedInteractions(db: Queryable, accountId: string, contactId: string): Promise<number> {
+export async function countUnappliedInteractions(
+  db: Queryable,
+  accountId: string,
+  contactId: string,
+): Promise<number> {
   const { rows } = await db.query<{ n: string }>(
     'SELECT count(*) AS n FROM interactions WHERE account_id = $1 AND contact_id = $2 AND applied_at IS NULL',
     [accountId, contactId],
@@ -69,7 +81,12 @@ export async function countUnappliedInteractions(db: Queryable, accountId: strin
   return Number(rows[0]!.n);
 }
 
-export async function isInteractionApplied(db: Queryable, accountId: string, contactId: string, id: string): Promise<boolean> {
+export async function isInteractionApplied(
+  db: Queryable,
+  accountId: string,
+  contactId: string,
+  id: string,
+): Promise<boolean> {
   const { rows } = await db.query<{ applied: boolean }>(
     'SELECT applied_at IS NOT NULL AS applied FROM interactions WHERE account_id = $1 AND contact_id = $2 AND id = $3',
     [accountId, contactId, id],

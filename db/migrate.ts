@@ -3,7 +3,10 @@ import path from 'node:path';
 import { runner } from 'node-pg-migrate';
 
 /** Versioned SQL migrations, applied in order; each runs once, recorded in pgmigrations. */
-export async function migrate(databaseUrl: string, log: (msg: string) => void = () => undefined): Promise<void> {
+export async function migrate(
+  databaseUrl: string,
+  log: (msg: string) => void = () => undefined,
+): Promise<void> {
   await runner({
     databaseUrl,
     dir: migrationsDir(),
@@ -17,7 +20,10 @@ export async function migrate(databaseUrl: string, log: (msg: string) => void = 
 
 /** The SQL files sit at the repo root, whether this runs from source (db/) or compiled (dist/db/). */
 function migrationsDir(): string {
-  const candidates = [path.resolve(__dirname, '..', 'migrations'), path.resolve(__dirname, '..', '..', 'migrations')];
+  const candidates = [
+    path.resolve(__dirname, '..', 'migrations'),
+    path.resolve(__dirname, '..', '..', 'migrations'),
+  ];
   const found = candidates.find((dir) => existsSync(dir));
   if (!found) throw new Error(`migrations folder not found (looked in ${candidates.join(', ')})`);
   return found;

@@ -1,6 +1,9 @@
-import type { LiveProfile } from '../domain/score-computation';
+import { Pool, type PoolClient } from 'pg';
+import type { DraftEditResult } from '../domain/draft-rules';
+import { diffRuleSets, type RuleSet, type RuleSetDiff } from '../domain/profile-diff';
 import type { Rule } from '../domain/rule';
-import type { Queryable } from './pool';
+import type { LiveProfile } from '../domain/score-computation';
+import { withTransaction, type Queryable } from './pool';
 
 export interface ProfileRecord {
   id: string;
@@ -8,26 +11,52 @@ export interface ProfileRecord {
   description: string;
   isDefault: boolean;
   draftRules: Rule[];
+  /** The draft's score bounds (null: none); a version keeps the ones it was published with. */
+  floor: number | null;
+  ceiling: number | null;
   liveVersion: number | null;
   createdAt: string;
   updatedAt: string;
 }
 
-const columns = `id, name, description, is_default AS "isDefault", draft_rules AS "draftRules",
+const columns = `id, name, description, is_default AS "isDefault", draft_rules AS "draftRules", floor, ceiling,
   live_version AS "liveVersion", created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+/**
+ * Runs `work` in a transaction: its own on a pool; on a client, the caller's (a client is only
+ * handed in by code that already holds a transaction, such as an activity).
+ */
+async function atomically<T>(db: Queryable, work: (tx: Queryable) => Promise<T>): Promise<T> {
+  return db instanceof Pool ? withTransaction(db, work) : work(db as PoolClient);
+}
 
 /** The first profile of an account becomes its default: the one EngagementScore shows. */
 export async function createProfile(
   db: Queryable,
   accountId: string,
-  input: { id: string; name: string; description?: string | undefined; rules?: Rule[] | undefined },
+  input: {
+    id: string;
+    name: string;
+    description?: string | undefined;
+    rules?: Rule[] | undefined;
+    floor?: number | null | undefined;
+    ceiling?: number | null | undefined;
+  },
 ): Promise<ProfileRecord | undefined> {
   const { rows } = await db.query<ProfileRecord>(
-    `INSERT INTO score_profiles (account_id, id, name, description, draft_rules, is_default)
-     VALUES ($1, $2, $3, $4, $5, NOT EXISTS (SELECT 1 FROM score_profiles WHERE account_id = $1 AND is_default))
+    `INSERT INTO score_profiles (account_id, id, name, description, draft_rules, floor, ceiling, is_default)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, NOT EXISTS (SELECT 1 FROM score_profiles WHERE account_id = $1 AND is_default))
      ON CONFLICT (account_id, id) DO NOTHING
      RETURNING ${columns}`,
-    [accountId, input.id, input.name, input.description ?? '', JSON.stringify(input.rules ?? [])],
+    [
+      accountId,
+      input.id,
+      input.name,
+      input.description ?? '',
+      JSON.stringify(input.rules ?? []),
+      input.floor ?? null,
+      input.ceiling ?? null,
+    ],
   );
   return rows[0];
 }
@@ -62,37 +91,278 @@ export async function setDraftRules(
   return rows[0];
 }
 
-/** Freezes the draft as the next version and makes it live, atomically. */
+/** Fields of the draft a PATCH may set; absent: unchanged, null (floor, ceiling): no bound. */
+export interface DraftPatch {
+  name?: string | undefined;
+  description?: string | undefined;
+  floor?: number | null | undefined;
+  ceiling?: number | null | undefined;
+}
+
+/**
+ * Updates the draft's name, description and bounds. `bounds_invalid`: floor would not be below
+ * ceiling once merged with what the draft has (checked by the database, so two concurrent
+ * edits cannot together break it).
+ */
+export async function updateDraft(
+  db: Queryable,
+  accountId: string,
+  id: string,
+  patch: DraftPatch,
+): Promise<ProfileRecord | 'bounds_invalid' | undefined> {
+  try {
+    const { rows } = await db.query<ProfileRecord>(
+      `UPDATE score_profiles SET
+         name = CASE WHEN $3 THEN $4 ELSE name END,
+         description = CASE WHEN $5 THEN $6 ELSE description END,
+         floor = CASE WHEN $7 THEN $8::integer ELSE floor END,
+         ceiling = CASE WHEN $9 THEN $10::integer ELSE ceiling END,
+         updated_at = now()
+       WHERE account_id = $1 AND id = $2
+       RETURNING ${columns}`,
+      [
+        accountId,
+        id,
+        patch.name !== undefined,
+        patch.name ?? null,
+        patch.description !== undefined,
+        patch.description ?? null,
+        patch.floor !== undefined,
+        patch.floor ?? null,
+        patch.ceiling !== undefined,
+        patch.ceiling ?? null,
+      ],
+    );
+    return rows[0];
+  } catch (err) {
+    if ((err as { constraint?: unknown }).constraint === 'score_profiles_bounds') return 'bounds_invalid';
+    throw err;
+  }
+}
+
+/**
+ * Applies one edit to the draft's rules under a row lock, so concurrent edits do not lose each
+ * other. undefined: no such profile; a refused edit is returned as is and changes nothing.
+ */
+export async function editDraftRules(
+  db: Queryable,
+  accountId: string,
+  id: string,
+  edit: (rules: Rule[]) => DraftEditResult,
+): Promise<{ ok: true; profile: ProfileRecord } | Extract<DraftEditResult, { ok: false }> | undefined> {
+  return atomically(db, async (tx) => {
+    const { rows } = await tx.query<{ draftRules: Rule[] }>(
+      'SELECT draft_rules AS "draftRules" FROM score_profiles WHERE account_id = $1 AND id = $2 FOR UPDATE',
+      [accountId, id],
+    );
+    if (!rows[0]) return undefined;
+    const result = edit(rows[0].draftRules);
+    if (!result.ok) return result;
+    const profile = await setDraftRules(tx, accountId, id, result.rules);
+    return { ok: true as const, profile: profile! };
+  });
+}
+
+/**
+ * Deletes a profile that was never published (its triggers go with it); a published one has
+ * scores, ledger rows and versions that refer to it, so it stays. When the default goes, the
+ * oldest remaining profile becomes the default.
+ */
+export async function deleteProfile(
+  db: Queryable,
+  accountId: string,
+  id: string,
+): Promise<'deleted' | 'published' | 'not_found'> {
+  return atomically(db, async (tx) => {
+    const { rows } = await tx.query<{ published: boolean; isDefault: boolean }>(
+      `SELECT live_version IS NOT NULL
+              OR EXISTS (SELECT 1 FROM profile_versions v WHERE v.account_id = p.account_id AND v.profile_id = p.id) AS published,
+              is_default AS "isDefault"
+       FROM score_profiles p WHERE account_id = $1 AND id = $2 FOR UPDATE`,
+      [accountId, id],
+    );
+    const found = rows[0];
+    if (!found) return 'not_found';
+    if (found.published) return 'published';
+    await tx.query('DELETE FROM score_profiles WHERE account_id = $1 AND id = $2', [accountId, id]);
+    if (found.isDefault) {
+      await tx.query(
+        `UPDATE score_profiles SET is_default = true, updated_at = now()
+         WHERE (account_id, id) = (SELECT account_id, id FROM score_profiles WHERE account_id = $1 ORDER BY created_at, id LIMIT 1)`,
+        [accountId],
+      );
+    }
+    return 'deleted';
+  });
+}
+
+interface VersionRow {
+  version: number;
+  rules: Rule[];
+  floor: number | null;
+  ceiling: number | null;
+}
+
+async function latestVersion(tx: Queryable, accountId: string, profileId: string): Promise<VersionRow | undefined> {
+  const { rows } = await tx.query<VersionRow>(
+    `SELECT version, rules, floor, ceiling FROM profile_versions
+     WHERE account_id = $1 AND profile_id = $2 ORDER BY version DESC LIMIT 1`,
+    [accountId, profileId],
+  );
+  return rows[0];
+}
+
+/** Saves `content` as the version after the latest, with its diff, and makes it live. */
+async function saveNextVersion(
+  tx: Queryable,
+  accountId: string,
+  profileId: string,
+  content: RuleSet,
+  publishedBy: string,
+  republishedFrom: number | null,
+): Promise<number> {
+  const previous = await latestVersion(tx, accountId, profileId);
+  const version = (previous?.version ?? 0) + 1;
+  const changes = diffRuleSets(previous, content);
+  await tx.query(
+    `INSERT INTO profile_versions (account_id, profile_id, version, rules, floor, ceiling, changes, published_by, republished_from)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [
+      accountId,
+      profileId,
+      version,
+      JSON.stringify(content.rules),
+      content.floor ?? null,
+      content.ceiling ?? null,
+      JSON.stringify(changes),
+      publishedBy,
+      republishedFrom,
+    ],
+  );
+  await tx.query('UPDATE score_profiles SET live_version = $3, updated_at = now() WHERE account_id = $1 AND id = $2', [
+    accountId,
+    profileId,
+    version,
+  ]);
+  return version;
+}
+
+/**
+ * Freezes the draft (rules, floor, ceiling) as the next version, with its diff against the
+ * version before, and makes it live, atomically. undefined: no such profile.
+ */
 export async function publishProfile(
   db: Queryable,
   accountId: string,
   id: string,
   publishedBy: string,
 ): Promise<number | undefined> {
-  const { rows } = await db.query<{ version: number }>(
-    `WITH next AS (
-       SELECT p.account_id, p.id, p.draft_rules,
-              COALESCE((SELECT max(version) FROM profile_versions v WHERE v.account_id = p.account_id AND v.profile_id = p.id), 0) + 1 AS version
-       FROM score_profiles p WHERE p.account_id = $1 AND p.id = $2 FOR UPDATE),
-     saved AS (
-       INSERT INTO profile_versions (account_id, profile_id, version, rules, published_by)
-       SELECT account_id, id, version, draft_rules, $3 FROM next RETURNING version)
-     UPDATE score_profiles p SET live_version = saved.version, updated_at = now()
-     FROM saved WHERE p.account_id = $1 AND p.id = $2
-     RETURNING saved.version`,
-    [accountId, id, publishedBy],
+  return atomically(db, async (tx) => {
+    // The lock also serialises publishes of one profile, so version numbers never collide.
+    const { rows } = await tx.query<{ rules: Rule[]; floor: number | null; ceiling: number | null }>(
+      'SELECT draft_rules AS rules, floor, ceiling FROM score_profiles WHERE account_id = $1 AND id = $2 FOR UPDATE',
+      [accountId, id],
+    );
+    if (!rows[0]) return undefined;
+    return saveNextVersion(tx, accountId, id, rows[0], publishedBy, null);
+  });
+}
+
+/**
+ * Rollback: publishes a copy of an earlier version (rules, floor, ceiling) as the next version.
+ * The draft is left as it is. undefined: no such profile or version.
+ */
+export async function republishVersion(
+  db: Queryable,
+  accountId: string,
+  profileId: string,
+  version: number,
+  publishedBy: string,
+): Promise<number | undefined> {
+  return atomically(db, async (tx) => {
+    const { rowCount } = await tx.query('SELECT 1 FROM score_profiles WHERE account_id = $1 AND id = $2 FOR UPDATE', [
+      accountId,
+      profileId,
+    ]);
+    if (rowCount !== 1) return undefined;
+    const { rows } = await tx.query<VersionRow>(
+      'SELECT version, rules, floor, ceiling FROM profile_versions WHERE account_id = $1 AND profile_id = $2 AND version = $3',
+      [accountId, profileId, version],
+    );
+    if (!rows[0]) return undefined;
+    return saveNextVersion(tx, accountId, profileId, rows[0], publishedBy, version);
+  });
+}
+
+export interface ProfileVersionSummary {
+  version: number;
+  /** Whether this is the version scoring uses now. */
+  live: boolean;
+  publishedAt: string;
+  publishedBy: string;
+  /** Set when the version was made by a rollback: the version it copies. */
+  republishedFrom: number | null;
+  floor: number | null;
+  ceiling: number | null;
+  ruleCount: number;
+}
+
+export interface ProfileVersionRecord extends ProfileVersionSummary {
+  rules: Rule[];
+  /** Against the version before (the first version: every rule added). */
+  changes: RuleSetDiff;
+}
+
+const versionColumns = `v.version, v.version = p.live_version AS live, v.published_at AS "publishedAt",
+  v.published_by AS "publishedBy", v.republished_from AS "republishedFrom", v.floor, v.ceiling,
+  jsonb_array_length(v.rules) AS "ruleCount"`;
+
+/** Newest first. Empty for a profile that does not exist or was never published. */
+export async function listVersions(db: Queryable, accountId: string, profileId: string): Promise<ProfileVersionSummary[]> {
+  const { rows } = await db.query<ProfileVersionSummary>(
+    `SELECT ${versionColumns}
+     FROM profile_versions v JOIN score_profiles p ON p.account_id = v.account_id AND p.id = v.profile_id
+     WHERE v.account_id = $1 AND v.profile_id = $2 ORDER BY v.version DESC`,
+    [accountId, profileId],
   );
-  return rows[0]?.version;
+  return rows;
+}
+
+export async function getVersion(
+  db: Queryable,
+  accountId: string,
+  profileId: string,
+  version: number,
+): Promise<ProfileVersionRecord | undefined> {
+  const { rows } = await db.query<ProfileVersionRecord & { changes: RuleSetDiff | null }>(
+    `SELECT ${versionColumns}, v.rules, v.changes
+     FROM profile_versions v JOIN score_profiles p ON p.account_id = v.account_id AND p.id = v.profile_id
+     WHERE v.account_id = $1 AND v.profile_id = $2 AND v.version = $3`,
+    [accountId, profileId, version],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  if (row.changes !== null) return row;
+  // Published before diffs were stored: work it out from the version before.
+  const { rows: before } = await db.query<VersionRow>(
+    'SELECT version, rules, floor, ceiling FROM profile_versions WHERE account_id = $1 AND profile_id = $2 AND version = $3',
+    [accountId, profileId, version - 1],
+  );
+  return { ...row, changes: diffRuleSets(before[0], row) };
 }
 
 export async function listLiveProfiles(db: Queryable, accountId: string): Promise<LiveProfile[]> {
-  const { rows } = await db.query<LiveProfile>(
-    `SELECT p.id AS "profileId", p.is_default AS "isDefault", v.version, v.rules
+  const { rows } = await db.query<Omit<LiveProfile, 'floor' | 'ceiling'> & { floor: number | null; ceiling: number | null }>(
+    `SELECT p.id AS "profileId", p.is_default AS "isDefault", v.version, v.rules, v.floor, v.ceiling
      FROM score_profiles p
      JOIN profile_versions v ON v.account_id = p.account_id AND v.profile_id = p.id AND v.version = p.live_version
      WHERE p.account_id = $1
      ORDER BY p.is_default DESC, p.created_at, p.id`,
     [accountId],
   );
-  return rows;
+  return rows.map(({ floor, ceiling, ...profile }) => ({
+    ...profile,
+    ...(floor !== null && { floor }),
+    ...(ceiling !== null && { ceiling }),
+  }));
 }

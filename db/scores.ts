@@ -10,7 +10,11 @@ export async function lockContact(db: Queryable, accountId: string, contactId: s
   return rowCount === 1;
 }
 
-export async function readCurrentScores(db: Queryable, accountId: string, contactId: string): Promise<Map<string, number>> {
+export async function readCurrentScores(
+  db: Queryable,
+  accountId: string,
+  contactId: string,
+): Promise<Map<string, number>> {
   const { rows } = await db.query<{ profile_id: string; score: number }>(
     'SELECT profile_id, score FROM contact_scores WHERE account_id = $1 AND contact_id = $2',
     [accountId, contactId],
@@ -32,7 +36,11 @@ export async function saveScores(
      ON CONFLICT (account_id, contact_id, profile_id) DO UPDATE
        SET score = EXCLUDED.score, profile_version = EXCLUDED.profile_version, updated_at = now()
        WHERE (contact_scores.score, contact_scores.profile_version) IS DISTINCT FROM (EXCLUDED.score, EXCLUDED.profile_version)`,
-    [accountId, contactId, JSON.stringify(scores.map((s) => ({ profile_id: s.profileId, score: s.score, version: s.version })))],
+    [
+      accountId,
+      contactId,
+      JSON.stringify(scores.map((s) => ({ profile_id: s.profileId, score: s.score, version: s.version }))),
+    ],
   );
 }
 

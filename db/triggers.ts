@@ -28,11 +28,15 @@ export async function saveTrigger(
   return { record, created };
 }
 
-export async function getTrigger(db: Queryable, accountId: string, id: string): Promise<TriggerRecord | undefined> {
-  const { rows } = await db.query<TriggerRecord>(`SELECT ${columns} FROM score_triggers WHERE account_id = $1 AND id = $2`, [
-    accountId,
-    id,
-  ]);
+export async function getTrigger(
+  db: Queryable,
+  accountId: string,
+  id: string,
+): Promise<TriggerRecord | undefined> {
+  const { rows } = await db.query<TriggerRecord>(
+    `SELECT ${columns} FROM score_triggers WHERE account_id = $1 AND id = $2`,
+    [accountId, id],
+  );
   return rows[0];
 }
 
@@ -45,7 +49,10 @@ export async function listTriggers(db: Queryable, accountId: string): Promise<Tr
 }
 
 export async function deleteTrigger(db: Queryable, accountId: string, id: string): Promise<boolean> {
-  const { rowCount } = await db.query('DELETE FROM score_triggers WHERE account_id = $1 AND id = $2', [accountId, id]);
+  const { rowCount } = await db.query('DELETE FROM score_triggers WHERE account_id = $1 AND id = $2', [
+    accountId,
+    id,
+  ]);
   return rowCount === 1;
 }
 

@@ -2,8 +2,20 @@ import type { Rule } from './rule';
 
 /** The starter profile a new account gets: the interactions the seeds name, with common weights. */
 export const DEFAULT_RULES: Rule[] = [
-  { id: 'email-opened', description: 'Email opened', interactionType: 'email_opened', criteria: [], points: 1 },
-  { id: 'email-clicked', description: 'Link clicked', interactionType: 'email_clicked', criteria: [], points: 3 },
+  {
+    id: 'email-opened',
+    description: 'Email opened',
+    interactionType: 'email_opened',
+    criteria: [],
+    points: 1,
+  },
+  {
+    id: 'email-clicked',
+    description: 'Link clicked',
+    interactionType: 'email_clicked',
+    criteria: [],
+    points: 3,
+  },
   {
     id: 'appointment-booked',
     description: 'Appointment booked',
@@ -11,7 +23,13 @@ export const DEFAULT_RULES: Rule[] = [
     criteria: [],
     points: 10,
   },
-  { id: 'form-submitted', description: 'Form submitted', interactionType: 'form_submitted', criteria: [], points: 5 },
+  {
+    id: 'form-submitted',
+    description: 'Form submitted',
+    interactionType: 'form_submitted',
+    criteria: [],
+    points: 5,
+  },
   {
     id: 'vip-tag',
     description: 'Tag "vip" added',

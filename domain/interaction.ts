@@ -14,7 +14,10 @@ export const BUILT_IN_INTERACTION_TYPES = [
 
 export const interactionTypeSchema = z
   .string()
-  .regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be snake_case: a-z, 0-9 and _, starting with a letter, at most 64 characters');
+  .regex(
+    /^[a-z][a-z0-9_]{0,63}$/,
+    'must be snake_case: a-z, 0-9 and _, starting with a letter, at most 64 characters',
+  );
 
 const attributeValueSchema = z.union([z.string().max(4000), z.number().finite(), z.boolean(), z.null()]);
 
@@ -28,7 +31,10 @@ export const interactionSchema = z.strictObject({
     .min(1)
     .max(200)
     .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces'),
-  type: interactionTypeSchema.refine((t) => t !== 'score_adjustment', 'reserved: use POST /contacts/:contactId/score-adjustments'),
+  type: interactionTypeSchema.refine(
+    (t) => t !== 'score_adjustment',
+    'reserved: use POST /contacts/:contactId/score-adjustments',
+  ),
   occurredAt: z.iso.datetime({ offset: true }),
   attributes: interactionAttributesSchema.default({}),
 });
@@ -45,8 +51,11 @@ const interactionArraySchema = z.array(interactionSchema).min(1).max(MAX_INTERAC
  * error names the field (`occurredAt`, `3.type`) instead of "matched no union member".
  */
 export const interactionBatchSchema = z.unknown().transform((value, ctx): Interaction[] => {
-  const result = Array.isArray(value) ? interactionArraySchema.safeParse(value) : interactionSchema.safeParse(value);
+  const result = Array.isArray(value)
+    ? interactionArraySchema.safeParse(value)
+    : interactionSchema.safeParse(value);
   if (result.success) return Array.isArray(result.data) ? result.data : [result.data];
-  for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  for (const issue of result.error.issues)
+    ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
   return z.NEVER;
 });

@@ -6,6 +6,8 @@ export interface ScorableInteraction {
   id: string;
   type: string;
   attributes: Record<string, AttributeValue>;
+  /** ISO 8601; what rule caps (windowDays) and expiry (expiresAfterDays) are measured from. */
+  occurredAt?: string;
 }
 
 export interface RuleHit {
@@ -54,9 +56,10 @@ export function matchesCriterion(criterion: Criterion, attributes: Record<string
     case 'contains_word': {
       const text = asText(actual);
       if (text === undefined) return false;
-      return new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(String(expected).toLowerCase())}($|[^\\p{L}\\p{N}])`, 'u').test(
-        text,
-      );
+      return new RegExp(
+        `(^|[^\\p{L}\\p{N}])${escapeRegExp(String(expected).toLowerCase())}($|[^\\p{L}\\p{N}])`,
+        'u',
+      ).test(text);
     }
     case 'gt':
     case 'gte':
@@ -81,5 +84,7 @@ export function matchesRule(rule: Rule, interaction: ScorableInteraction): boole
 
 /** Every matching rule counts: a VIP tag can earn both "any tag added" and "VIP tag added". */
 export function scoreInteraction(rules: readonly Rule[], interaction: ScorableInteraction): RuleHit[] {
-  return rules.filter((rule) => matchesRule(rule, interaction)).map((rule) => ({ ruleId: rule.id, points: rule.points }));
+  return rules
+    .filter((rule) => matchesRule(rule, interaction))
+    .map((rule) => ({ ruleId: rule.id, points: rule.points }));
 }

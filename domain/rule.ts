@@ -31,7 +31,8 @@ export const criterionSchema = z
     }
   });
 
-export const ruleSchema = z.strictObject({
+/** The fields of a rule, without the checks across fields (see `ruleSchema`). */
+export const ruleShape = z.strictObject({
   id: z
     .string()
     .min(1)
@@ -46,15 +47,65 @@ export const ruleSchema = z.strictObject({
     .min(-10_000)
     .max(10_000)
     .refine((p) => p !== 0, 'must not be 0'),
+  /** How many times the rule counts per contact (per rolling window, with `windowDays`). */
+  maxCount: z.number().int().min(1).max(1_000_000).optional(),
+  /** With maxCount: the cap applies per rolling window of this many days of the interactions' occurredAt. */
+  windowDays: z.number().positive().max(36_500).optional(),
+  /** The points lapse this many days after the interaction's occurredAt (the ledger row's expiresAt). */
+  expiresAfterDays: z.number().positive().max(36_500).optional(),
 });
 
-export const ruleListSchema = z.array(ruleSchema).max(200).superRefine((rules, ctx) => {
-  const seen = new Set<string>();
-  rules.forEach((rule, i) => {
-    if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate rule id "${rule.id}"` });
-    seen.add(rule.id);
+/** Checks across a rule's fields; shared by every schema built from `ruleShape`. */
+export function checkRuleOptions(
+  rule: { maxCount?: number | undefined; windowDays?: number | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (rule.windowDays !== undefined && rule.maxCount === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['windowDays'], message: 'only allowed together with maxCount' });
+  }
+}
+
+export const ruleSchema = ruleShape.superRefine(checkRuleOptions);
+
+export const ruleListSchema = z
+  .array(ruleSchema)
+  .max(200)
+  .superRefine((rules, ctx) => {
+    const seen = new Set<string>();
+    rules.forEach((rule, i) => {
+      if (seen.has(rule.id))
+        ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate rule id "${rule.id}"` });
+      seen.add(rule.id);
+    });
   });
-});
 
+/**
+ * Bounds of a profile's score (a draft's or a version's): after every change the score is
+ * clamped into [floor, ceiling]. Integers, like scores. Either may be absent (or null: none).
+ */
+export const scoreBoundsSchema = z
+  .strictObject({
+    floor: z.number().int().min(-1_000_000_000).max(1_000_000_000).nullable().optional(),
+    ceiling: z.number().int().min(-1_000_000_000).max(1_000_000_000).nullable().optional(),
+  })
+  .superRefine(checkScoreBounds);
+
+export function checkScoreBounds(
+  bounds: { floor?: number | null | undefined; ceiling?: number | null | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  const { floor, ceiling } = bounds;
+  if (
+    floor !== undefined &&
+    floor !== null &&
+    ceiling !== undefined &&
+    ceiling !== null &&
+    floor >= ceiling
+  ) {
+    ctx.addIssue({ code: 'custom', path: ['ceiling'], message: `must be greater than floor (${floor})` });
+  }
+}
+
+export type ScoreBounds = z.infer<typeof scoreBoundsSchema>;
 export type Criterion = z.infer<typeof criterionSchema>;
 export type Rule = z.infer<typeof ruleSchema>;

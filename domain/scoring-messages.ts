@@ -19,7 +19,12 @@ export type InteractionRef = z.infer<typeof interactionRefSchema>;
 export const scoreAdjustmentRequestSchema = z.strictObject({
   adjustmentId: z.string().min(1).max(200),
   profileId: z.string().min(1).max(128),
-  points: z.number().int().min(-10_000).max(10_000).refine((p) => p !== 0, 'must not be 0'),
+  points: z
+    .number()
+    .int()
+    .min(-10_000)
+    .max(10_000)
+    .refine((p) => p !== 0, 'must not be 0'),
   reason: z.string().min(1).max(500),
   /** Who made it: an API key id, or an automation's workflow id. */
   actor: z.string().min(1).max(300),

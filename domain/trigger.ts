@@ -25,9 +25,20 @@ export const triggerConditionSchema = z.discriminatedUnion('op', [
   }),
   z.strictObject({
     op: z.enum(emptinessTriggerOperators),
-    value: z.undefined({ error: 'not allowed for is_empty and is_not_empty' }).optional(),
+    value: z.never({ error: 'not allowed for is_empty and is_not_empty' }).optional(),
   }),
 ]);
+
+function isJsonValue(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(isJsonValue);
+  return (
+    typeof value === 'object' &&
+    Object.getPrototypeOf(value) === Object.prototype &&
+    Object.values(value).every(isJsonValue)
+  );
+}
 
 export const triggerModes = ['crossing', 'every_change'] as const;
 
@@ -57,7 +68,8 @@ export const triggerSchema = z
       .string()
       .max(64)
       .regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case: a-z, 0-9 and _, starting with a letter'),
-    input: z.record(z.string(), z.json()).default({}),
+    // Checked without z.json(): its recursive schema cannot be inlined into the OpenAPI document.
+    input: z.record(z.string(), z.unknown().refine(isJsonValue, 'must be a JSON value')).default({}),
   })
   .superRefine((trigger, ctx) => {
     const op = trigger.condition.op;

@@ -7,7 +7,12 @@ export const DEMO_ACCOUNT_ID = 'demo';
 
 const DAY = 86_400_000;
 const at = (daysAgo: number) => new Date(Date.UTC(2026, 10, 1) - daysAgo * DAY).toISOString();
-const demoContacts: Array<{ id: string; name: string; email: string; interactions: Array<Omit<Interaction, 'id'>> }> = [
+const demoContacts: Array<{
+  id: string;
+  name: string;
+  email: string;
+  interactions: Array<Omit<Interaction, 'id'>>;
+}> = [
   {
     id: 'ada',
     name: 'Ada Lovelace',
@@ -26,7 +31,11 @@ const demoContacts: Array<{ id: string; name: string; email: string; interaction
     email: 'grace@example.com',
     interactions: [
       { type: 'email_opened', occurredAt: at(5), attributes: {} },
-      { type: 'reply_received', occurredAt: at(4), attributes: { text: 'Can you share your pricing for teams?' } },
+      {
+        type: 'reply_received',
+        occurredAt: at(4),
+        attributes: { text: 'Can you share your pricing for teams?' },
+      },
       { type: 'form_submitted', occurredAt: at(3), attributes: { formId: 'demo-request' } },
     ],
   },
@@ -54,7 +63,12 @@ const demoContacts: Array<{ id: string; name: string; email: string; interaction
  */
 export async function seedDemo(opts: { db: Db; baseUrl: string; apiKey: string }): Promise<void> {
   await ensureAccount(opts.db, DEMO_ACCOUNT_ID, 'Demo workspace');
-  await createApiKey(opts.db, { accountId: DEMO_ACCOUNT_ID, scopes: ['admin'], name: 'local demo', raw: opts.apiKey });
+  await createApiKey(opts.db, {
+    accountId: DEMO_ACCOUNT_ID,
+    scopes: ['admin'],
+    name: 'local demo',
+    raw: opts.apiKey,
+  });
 
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(opts.baseUrl + path, {
@@ -62,7 +76,8 @@ export async function seedDemo(opts: { db: Db; baseUrl: string; apiKey: string }
       headers: { authorization: `Bearer ${opts.apiKey}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    if (res.status >= 400 && res.status !== 409) throw new Error(`demo seed: ${method} ${path} -> ${res.status} ${await res.text()}`);
+    if (res.status >= 400 && res.status !== 409)
+      throw new Error(`demo seed: ${method} ${path} -> ${res.status} ${await res.text()}`);
     return (await res.json()) as Record<string, unknown>;
   };
 

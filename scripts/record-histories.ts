@@ -27,7 +27,11 @@ import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 async function main(): Promise<void> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'pulse-record-'));
   const postgres = await startEmbeddedPostgres({ dataDir: path.join(root, 'pg'), database: 'pulse' });
-  const server = await startTemporalDevServer({ dbFile: path.join(root, 't.sqlite'), headless: true, searchAttributes: SEARCH_ATTRIBUTES });
+  const server = await startTemporalDevServer({
+    dbFile: path.join(root, 't.sqlite'),
+    headless: true,
+    searchAttributes: SEARCH_ATTRIBUTES,
+  });
   const db = createPool(postgres.url);
   try {
     await migrate(postgres.url);
@@ -51,9 +55,16 @@ async function main(): Promise<void> {
       const firstRunId = handle.firstExecutionRunId;
       const types = ['email_opened', 'email_clicked', 'tag_added', 'payment_succeeded'];
       for (const [i, type] of types.entries()) {
-        const interaction = { id: `rec-${i}`, type, occurredAt: new Date().toISOString(), attributes: (type === 'tag_added' ? { tag: 'vip' } : {}) as Record<string, string> };
+        const interaction = {
+          id: `rec-${i}`,
+          type,
+          occurredAt: new Date().toISOString(),
+          attributes: (type === 'tag_added' ? { tag: 'vip' } : {}) as Record<string, string>,
+        };
         await insertInteractions(db, 'rec', 'ada', [interaction]);
-        await handle.signal(interactionsReceivedSignal, [{ id: interaction.id, type, occurredAt: interaction.occurredAt }]);
+        await handle.signal(interactionsReceivedSignal, [
+          { id: interaction.id, type, occurredAt: interaction.occurredAt },
+        ]);
         await new Promise((r) => setTimeout(r, 300));
       }
       const deadline = Date.now() + 20_000;
@@ -65,7 +76,16 @@ async function main(): Promise<void> {
       }
       // The CLI writes the same JSON the Web UI downloads, which runReplayHistory reads.
       const json = execFileSync(await findTemporalCli(), [
-        'workflow', 'show', '--address', server.address, '--workflow-id', workflowId, '--run-id', firstRunId, '--output', 'json',
+        'workflow',
+        'show',
+        '--address',
+        server.address,
+        '--workflow-id',
+        workflowId,
+        '--run-id',
+        firstRunId,
+        '--output',
+        'json',
       ]).toString();
       const file = path.resolve(__dirname, '..', 'test', 'histories', 'contact-scoring-continue-as-new.json');
       writeFileSync(file, json);

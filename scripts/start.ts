@@ -4,6 +4,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { createApp } from '../api/app';
 import { ConfigError, loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
+import { createMailer } from '../activities/mailer';
 import { connectTemporalClient, ensureSearchAttributes } from '../config/temporal';
 import { installTemporalRuntime } from '../config/temporal-runtime';
 import { migrate } from '../db/migrate';
@@ -29,7 +30,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info('stopping');
-    for (const stop of stops.reverse()) await stop().catch((err: unknown) => logger.warn({ err }, 'stop failed'));
+    for (const stop of stops.reverse())
+      await stop().catch((err: unknown) => logger.warn({ err }, 'stop failed'));
     process.exit(code);
   };
   process.once('SIGINT', () => void shutdown(0));
@@ -75,7 +77,13 @@ async function main(): Promise<void> {
 
     installTemporalRuntime('WARN');
     const connection = await NativeConnection.connect({ address: temporalAddress });
-    const worker = await createWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE, db });
+    const worker = await createWorker({
+      connection,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      db,
+      mailer: createMailer({ smtpUrl: env.SMTP_URL, from: env.SMTP_FROM, db }),
+    });
     const workerDone = worker.run();
     stops.push(async () => {
       worker.shutdown();
@@ -83,7 +91,12 @@ async function main(): Promise<void> {
       await connection.close();
     });
 
-    const app = createApp({ db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, logger: logger.child({ component: 'api' }) });
+    const app = createApp({
+      db,
+      temporal,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      logger: logger.child({ component: 'api' }),
+    });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(env.PORT, env.HOST, () => resolve(s)).once('error', reject);
     });

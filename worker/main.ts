@@ -1,6 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
+import { createMailer } from '../activities/mailer';
 import { installTemporalRuntime } from '../config/temporal-runtime';
 import { createPool } from '../db/pool';
 import { createWorker } from './create-worker';
@@ -10,12 +11,20 @@ async function main(): Promise<void> {
   const env = loadEnv();
   const logger = createLogger(env.LOG_LEVEL, 'pulse-worker');
   if (!env.DATABASE_URL || !env.TEMPORAL_ADDRESS) {
-    throw new Error('DATABASE_URL and TEMPORAL_ADDRESS must be set (npm start runs everything locally without them)');
+    throw new Error(
+      'DATABASE_URL and TEMPORAL_ADDRESS must be set (npm start runs everything locally without them)',
+    );
   }
   installTemporalRuntime('INFO');
   const db = createPool(env.DATABASE_URL);
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
-  const worker = await createWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE, db });
+  const worker = await createWorker({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    db,
+    mailer: createMailer({ smtpUrl: env.SMTP_URL, from: env.SMTP_FROM, db }),
+  });
   logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE }, 'worker started');
   // Worker.run resolves after SIGINT/SIGTERM once in-flight tasks are done.
   await worker.run();

@@ -31,7 +31,9 @@ import {
   triggerAttribute,
 } from './search-attributes';
 
-const { applyScoringRules, recordScoreAdjustment } = proxyActivities<ReturnType<typeof activities.createActivities>>({
+const { applyScoringRules, recordScoreAdjustment } = proxyActivities<
+  ReturnType<typeof activities.createActivities>
+>({
   startToCloseTimeout: '30 seconds',
   // Postgres being away is the common failure: keep trying, but back off.
   retry: {
@@ -107,21 +109,27 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
           await condition(() => appliedAdjustments.has(request.adjustmentId));
         }
         const score = scores.find((s) => s.profileId === request.profileId);
-        return { adjustmentId: request.adjustmentId, profileId: request.profileId, score: score?.score ?? null };
+        return {
+          adjustmentId: request.adjustmentId,
+          profileId: request.profileId,
+          score: score?.score ?? null,
+        };
       } finally {
         adjustmentsInFlight -= 1;
       }
     },
     {
       validator: (request: ScoreAdjustmentRequest) => {
-        if (!Number.isInteger(request.points) || request.points === 0) throw new Error('points: must be a non-zero integer');
+        if (!Number.isInteger(request.points) || request.points === 0)
+          throw new Error('points: must be a non-zero integer');
       },
     },
   );
 
   // An adjustment in flight needs this loop to apply it, so the hand-off waits for it.
   const handOffDue = () =>
-    (workflowInfo().continueAsNewSuggested || signalsThisRun >= maxSignalsPerRun) && adjustmentsInFlight === 0;
+    (workflowInfo().continueAsNewSuggested || signalsThisRun >= maxSignalsPerRun) &&
+    adjustmentsInFlight === 0;
 
   for (;;) {
     await condition(() => pending.length > 0 || sweep || handOffDue());
@@ -129,7 +137,11 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
 
     pending.length = 0;
     sweep = false;
-    const result = await applyScoringRules({ accountId, contactId, maxInteractions: MAX_INTERACTIONS_PER_ACTIVITY });
+    const result = await applyScoringRules({
+      accountId,
+      contactId,
+      maxInteractions: MAX_INTERACTIONS_PER_ACTIVITY,
+    });
     if (!result.contactExists) return; // the contact was deleted: nothing left to score
     sweep ||= result.remaining; // an update may have asked for another pass meanwhile
     appliedCount += result.applied;
@@ -145,7 +157,13 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
       const fires = evaluate(result.triggers ?? [], result.scoreChanges ?? []);
       for (const fire of fires) {
         const trigger = result.triggers.find((t) => t.id === fire.triggerId)!;
-        const id = await startAutomation(accountId, contactId, trigger, fire, triggerStates[fire.triggerId]!.fires);
+        const id = await startAutomation(
+          accountId,
+          contactId,
+          trigger,
+          fire,
+          triggerStates[fire.triggerId]!.fires,
+        );
         recentAutomations = [...recentAutomations, id].slice(-RECENT_AUTOMATIONS_KEPT);
       }
     }
@@ -153,7 +171,9 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
 
   function evaluate(triggers: Trigger[], changes: ScoreChange[]): TriggerFire[] {
     if (changes.length === 0 || triggers.length === 0) return [];
-    const byProfile = Object.fromEntries(changes.map((c) => [c.profileId, { before: c.before, after: c.after }]));
+    const byProfile = Object.fromEntries(
+      changes.map((c) => [c.profileId, { before: c.before, after: c.after }]),
+    );
     const evaluated = evaluateTriggers(triggers, triggerStates, byProfile, Date.now());
     triggerStates = evaluated.states;
     return evaluated.fires;
@@ -195,7 +215,10 @@ async function startAutomation(
   const workflowType = automationWorkflowType(fire.automation);
   if (!workflowType) {
     // The API refuses unknown names; one can still vanish from the registry in a later release.
-    log.warn('trigger names an unknown automation; not started', { triggerId: fire.triggerId, automation: fire.automation });
+    log.warn('trigger names an unknown automation; not started', {
+      triggerId: fire.triggerId,
+      automation: fire.automation,
+    });
     return workflowId;
   }
   const input: AutomationInput = {
@@ -228,10 +251,11 @@ async function startAutomation(
 /** Compliance first: running automations hear about do-not-disturb before their next send. */
 async function stopSending(automationIds: string[]): Promise<void> {
   await Promise.all(
-    automationIds.map((id) =>
-      getExternalWorkflowHandle(id)
-        .signal(dndEnabledSignal)
-        .catch(() => undefined), // finished automations cannot be signalled, and need not be
+    automationIds.map(
+      (id) =>
+        getExternalWorkflowHandle(id)
+          .signal(dndEnabledSignal)
+          .catch(() => undefined), // finished automations cannot be signalled, and need not be
     ),
   );
 }
@@ -244,7 +268,9 @@ function remember(ids: Set<string>, id: string): void {
 function sameScores(a: ProfileScore[], b: ProfileScore[]): boolean {
   return (
     a.length === b.length &&
-    a.every((s, i) => s.profileId === b[i]!.profileId && s.score === b[i]!.score && s.version === b[i]!.version)
+    a.every(
+      (s, i) => s.profileId === b[i]!.profileId && s.score === b[i]!.score && s.version === b[i]!.version,
+    )
   );
 }
 

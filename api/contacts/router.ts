@@ -32,17 +32,28 @@ export function contactsRouter(deps: { db: Db; temporal: Client; taskQueue: stri
   });
 
   const ingest = { params: contactParamsSchema, body: interactionBatchSchema };
-  router.post('/contacts/:contactId/interactions', requireScope('write'), validate(ingest), async (_req, res) => {
-    const { accountId } = principalOf(res);
-    const { params, body: interactions } = parsed(res, ingest);
-    if (!(await getContact(db, accountId, params.contactId))) throw HttpError.notFound(`contact "${params.contactId}"`);
-    // Stored before the signal: the workflow reads interactions from Postgres, and a crash
-    // between the two leaves them for the next delivery or sweep instead of losing them.
-    const { inserted, duplicates } = await insertInteractions(db, accountId, params.contactId, interactions);
-    const refs = interactions.map(({ id, type, occurredAt }) => ({ id, type, occurredAt }));
-    await deliverInteractions(temporal, taskQueue, accountId, params.contactId, refs);
-    res.status(202).json({ accepted: inserted.length, duplicates });
-  });
+  router.post(
+    '/contacts/:contactId/interactions',
+    requireScope('write'),
+    validate(ingest),
+    async (_req, res) => {
+      const { accountId } = principalOf(res);
+      const { params, body: interactions } = parsed(res, ingest);
+      if (!(await getContact(db, accountId, params.contactId)))
+        throw HttpError.notFound(`contact "${params.contactId}"`);
+      // Stored before the signal: the workflow reads interactions from Postgres, and a crash
+      // between the two leaves them for the next delivery or sweep instead of losing them.
+      const { inserted, duplicates } = await insertInteractions(
+        db,
+        accountId,
+        params.contactId,
+        interactions,
+      );
+      const refs = interactions.map(({ id, type, occurredAt }) => ({ id, type, occurredAt }));
+      await deliverInteractions(temporal, taskQueue, accountId, params.contactId, refs);
+      res.status(202).json({ accepted: inserted.length, duplicates });
+    },
+  );
 
   router.get('/contacts/:contactId/score', requireScope('read'), validate(one), async (_req, res) => {
     const { accountId } = principalOf(res);
@@ -57,8 +68,15 @@ export function contactsRouter(deps: { db: Db; temporal: Client; taskQueue: stri
   router.get('/contacts/:contactId/ledger', requireScope('read'), validate(ledger), async (_req, res) => {
     const { accountId } = principalOf(res);
     const { params, query } = parsed(res, ledger);
-    if (!(await getContact(db, accountId, params.contactId))) throw HttpError.notFound(`contact "${params.contactId}"`);
-    res.json({ contactId: params.contactId, entries: await readLedger(db, accountId, params.contactId, { profileId: query.profile, limit: query.limit }) });
+    if (!(await getContact(db, accountId, params.contactId)))
+      throw HttpError.notFound(`contact "${params.contactId}"`);
+    res.json({
+      contactId: params.contactId,
+      entries: await readLedger(db, accountId, params.contactId, {
+        profileId: query.profile,
+        limit: query.limit,
+      }),
+    });
   });
 
   return router;

@@ -12,11 +12,21 @@ import { principalOf, requireScope } from '../middleware/authenticate';
 import { parsed, validate } from '../middleware/validate';
 import { contactParamsSchema } from './schemas';
 
-const adjustmentBodySchema = z.strictObject({
+export const adjustmentBodySchema = z.strictObject({
   /** Optional idempotency key: a retried request with the same id changes the score once. */
-  id: z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').optional(),
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
+    .optional(),
   profileId: entityIdSchema,
-  points: z.number().int().min(-10_000).max(10_000).refine((p) => p !== 0, 'must not be 0'),
+  points: z
+    .number()
+    .int()
+    .min(-10_000)
+    .max(10_000)
+    .refine((p) => p !== 0, 'must not be 0'),
   reason: z.string().min(1).max(500),
 });
 
@@ -27,38 +37,52 @@ const adjustmentBodySchema = z.strictObject({
 export function scoreAdjustmentsRouter(deps: { db: Db; temporal: Client; taskQueue: string }): Router {
   const router = Router();
   const schemas = { params: contactParamsSchema, body: adjustmentBodySchema };
-  router.post('/contacts/:contactId/score-adjustments', requireScope('write'), validate(schemas), async (_req, res) => {
-    const principal = principalOf(res);
-    const { params, body } = parsed(res, schemas);
-    const { accountId } = principal;
-    if (!(await getContact(deps.db, accountId, params.contactId))) throw HttpError.notFound(`contact "${params.contactId}"`);
-    const adjustmentId = `adj:${body.id ?? randomUUID()}`;
-    const workflowId = contactWorkflowId(accountId, params.contactId);
-    try {
-      const result = await deps.temporal.workflow.executeUpdateWithStart(adjustScoreUpdate, {
-        updateId: adjustmentId,
-        args: [{ adjustmentId, profileId: body.profileId, points: body.points, reason: body.reason, actor: principal.keyId }],
-        startWorkflowOperation: new WithStartWorkflowOperation('contactScoringWorkflow', {
-          workflowId,
-          taskQueue: deps.taskQueue,
-          args: [{ accountId, contactId: params.contactId }],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          typedSearchAttributes: [
-            { key: accountAttribute, value: accountId },
-            { key: contactAttribute, value: params.contactId },
+  router.post(
+    '/contacts/:contactId/score-adjustments',
+    requireScope('write'),
+    validate(schemas),
+    async (_req, res) => {
+      const principal = principalOf(res);
+      const { params, body } = parsed(res, schemas);
+      const { accountId } = principal;
+      if (!(await getContact(deps.db, accountId, params.contactId)))
+        throw HttpError.notFound(`contact "${params.contactId}"`);
+      const adjustmentId = `adj:${body.id ?? randomUUID()}`;
+      const workflowId = contactWorkflowId(accountId, params.contactId);
+      try {
+        const result = await deps.temporal.workflow.executeUpdateWithStart(adjustScoreUpdate, {
+          updateId: adjustmentId,
+          args: [
+            {
+              adjustmentId,
+              profileId: body.profileId,
+              points: body.points,
+              reason: body.reason,
+              actor: principal.keyId,
+            },
           ],
-        }),
-      });
-      res.status(201).json(result);
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) {
-        const refusal = rootCause(err);
-        if (refusal.type === 'ProfileNotFound') throw HttpError.notFound(`profile "${body.profileId}"`);
-        throw new HttpError(409, 'Conflict', refusal.message);
+          startWorkflowOperation: new WithStartWorkflowOperation('contactScoringWorkflow', {
+            workflowId,
+            taskQueue: deps.taskQueue,
+            args: [{ accountId, contactId: params.contactId }],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            typedSearchAttributes: [
+              { key: accountAttribute, value: accountId },
+              { key: contactAttribute, value: params.contactId },
+            ],
+          }),
+        });
+        res.status(201).json(result);
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError) {
+          const refusal = rootCause(err);
+          if (refusal.type === 'ProfileNotFound') throw HttpError.notFound(`profile "${body.profileId}"`);
+          throw new HttpError(409, 'Conflict', refusal.message);
+        }
+        throw err;
       }
-      throw err;
-    }
-  });
+    },
+  );
   return router;
 }
 

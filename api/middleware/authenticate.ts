@@ -17,12 +17,21 @@ export function authenticate(db: Db): RequestHandler {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     const raw = match?.[1] ?? req.get('x-api-key');
     if (!raw) {
-      throw new HttpError(401, 'Unauthorized', 'send an API key as "Authorization: Bearer <key>"', undefined, {
-        'WWW-Authenticate': 'Bearer',
-      });
+      throw new HttpError(
+        401,
+        'Unauthorized',
+        'send an API key as "Authorization: Bearer <key>"',
+        undefined,
+        {
+          'WWW-Authenticate': 'Bearer',
+        },
+      );
     }
     const principal = await findApiKey(db, raw);
-    if (!principal) throw new HttpError(401, 'Unauthorized', 'unknown or revoked API key', undefined, { 'WWW-Authenticate': 'Bearer' });
+    if (!principal)
+      throw new HttpError(401, 'Unauthorized', 'unknown or revoked API key', undefined, {
+        'WWW-Authenticate': 'Bearer',
+      });
     res.locals.principal = principal;
     next();
   };

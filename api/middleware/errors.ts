@@ -7,7 +7,8 @@ import { isUnavailableError } from '../unavailable';
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const httpError = toHttpError(err);
-    if (httpError.status >= 500) logger.error({ err, requestId: req.get('x-request-id') ?? res.get('x-request-id') }, 'request failed');
+    if (httpError.status >= 500)
+      logger.error({ err, requestId: req.get('x-request-id') ?? res.get('x-request-id') }, 'request failed');
     res
       .status(httpError.status)
       .set(httpError.headers)
@@ -29,9 +30,15 @@ function toHttpError(err: unknown): HttpError {
   // Errors thrown by body-parser carry the status they mean (400 bad JSON, 413 too large, 415 ...).
   const e = err as { status?: unknown; type?: unknown; message?: unknown };
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
-    const detail = e.type === 'entity.parse.failed' ? 'body: not valid JSON' : typeof e.message === 'string' ? e.message : undefined;
+    const detail =
+      e.type === 'entity.parse.failed'
+        ? 'body: not valid JSON'
+        : typeof e.message === 'string'
+          ? e.message
+          : undefined;
     return new HttpError(e.status, e.status === 413 ? 'Payload Too Large' : 'Invalid request', detail);
   }
-  if (isUnavailableError(err)) return HttpError.unavailable('a backing service is unavailable; retry shortly');
+  if (isUnavailableError(err))
+    return HttpError.unavailable('a backing service is unavailable; retry shortly');
   return new HttpError(500, 'Internal Server Error');
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { triggerSchema } from '../../domain/trigger';
 import { interactionSchema, MAX_INTERACTIONS_PER_REQUEST } from '../../domain/interaction';
 import { ruleSchema } from '../../domain/rule';
 
@@ -108,4 +109,17 @@ const checkSchema = z.enum(['ok', 'down']);
 export const readinessSchema = z.object({ postgres: z.literal('ok'), temporal: z.literal('ok') });
 export const notReadySchema = problemSchema.extend({
   checks: z.object({ postgres: checkSchema, temporal: checkSchema }),
+});
+
+export const triggerRecordSchema = z.object({
+  trigger: triggerSchema,
+  source: z.enum(['api', 'code']),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export const triggerCollectionSchema = z.object({ triggers: z.array(triggerRecordSchema) });
+export const adjustmentResultSchema = z.object({
+  adjustmentId: z.string(),
+  profileId: z.string(),
+  score: z.int().nullable(),
 });

@@ -14,6 +14,9 @@ import {
   smartListSchema,
   updateSmartListSchema,
 } from '../lists/schemas';
+import { adjustmentBodySchema } from '../contacts/score-adjustments';
+import { pauseTriggerSchema, triggerParamsSchema } from '../triggers/router';
+import { triggerSchema } from '../../domain/trigger';
 import { createProfileSchema, draftRulesSchema, profileParamsSchema } from '../profiles/schemas';
 import {
   contactSchema,
@@ -28,6 +31,9 @@ import {
   profileSchema,
   publishedSchema,
   readinessSchema,
+  adjustmentResultSchema,
+  triggerCollectionSchema,
+  triggerRecordSchema,
 } from './response-schemas';
 
 /** A schema that becomes a named entry of components.schemas. */
@@ -327,5 +333,94 @@ export const ROUTES: RouteDoc[] = [
     params: smartListParamsSchema,
     query: contactPageQuerySchema,
     responses: { 200: { description: 'one page', body: ContactPage } },
+  },
+
+  // --- triggers
+  {
+    method: 'get',
+    path: '/triggers',
+    operationId: 'listTriggers',
+    summary: 'Score triggers',
+    tag: 'triggers',
+    scope: 'read',
+    responses: {
+      200: { description: 'all triggers', body: named('TriggerCollection', triggerCollectionSchema) },
+    },
+  },
+  {
+    method: 'post',
+    path: '/triggers',
+    operationId: 'createTrigger',
+    summary: 'Create a trigger that starts an automation when a score condition becomes true',
+    tag: 'triggers',
+    scope: 'admin',
+    body: named('TriggerInput', triggerSchema),
+    responses: {
+      201: { description: 'created', body: named('TriggerRecord', triggerRecordSchema) },
+      409: { description: 'the id is taken', body: undefined },
+    },
+  },
+  {
+    method: 'get',
+    path: '/triggers/:triggerId',
+    operationId: 'getTrigger',
+    summary: 'A trigger',
+    tag: 'triggers',
+    scope: 'read',
+    params: triggerParamsSchema,
+    responses: { 200: { description: 'the trigger', body: named('TriggerRecord', triggerRecordSchema) } },
+  },
+  {
+    method: 'put',
+    path: '/triggers/:triggerId',
+    operationId: 'replaceTrigger',
+    summary: 'Create or replace a trigger',
+    tag: 'triggers',
+    scope: 'admin',
+    params: triggerParamsSchema,
+    body: named('TriggerInput', triggerSchema),
+    responses: {
+      200: { description: 'replaced', body: named('TriggerRecord', triggerRecordSchema) },
+      201: { description: 'created', body: named('TriggerRecord', triggerRecordSchema) },
+    },
+  },
+  {
+    method: 'patch',
+    path: '/triggers/:triggerId',
+    operationId: 'pauseTrigger',
+    summary: 'Pause or resume a trigger',
+    tag: 'triggers',
+    scope: 'admin',
+    params: triggerParamsSchema,
+    body: named('TriggerPause', pauseTriggerSchema),
+    responses: { 200: { description: 'the trigger', body: named('TriggerRecord', triggerRecordSchema) } },
+  },
+  {
+    method: 'delete',
+    path: '/triggers/:triggerId',
+    operationId: 'deleteTrigger',
+    summary: 'Delete a trigger',
+    tag: 'triggers',
+    scope: 'admin',
+    params: triggerParamsSchema,
+    responses: { 204: { description: 'deleted' } },
+  },
+
+  // --- manual score changes
+  {
+    method: 'post',
+    path: '/contacts/:contactId/score-adjustments',
+    operationId: 'adjustScore',
+    summary: 'Add or subtract points by hand; answers with the new score',
+    description:
+      "A Temporal Update on the contact's workflow: the change is applied, ledgered with the key that made it, and seen by triggers. Send the same `id` again to retry safely.",
+    tag: 'contacts',
+    scope: 'write',
+    params: contactParamsSchema,
+    body: named('ScoreAdjustment', adjustmentBodySchema),
+    responses: {
+      201: { description: 'applied', body: named('ScoreAdjustmentResult', adjustmentResultSchema) },
+      409: { description: 'the profile is not published', body: undefined },
+    },
   },
 ];

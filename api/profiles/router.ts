@@ -30,12 +30,17 @@ export function profilesRouter({ db }: { db: Db }): Router {
   });
 
   const draft = { params: profileParamsSchema, body: draftRulesSchema };
-  router.put('/profiles/:profileId/draft/rules', requireScope('admin'), validate(draft), async (_req, res) => {
-    const { params, body } = parsed(res, draft);
-    const profile = await setDraftRules(db, principalOf(res).accountId, params.profileId, body.rules);
-    if (!profile) throw HttpError.notFound(`profile "${params.profileId}"`);
-    res.json(profile);
-  });
+  router.put(
+    '/profiles/:profileId/draft/rules',
+    requireScope('admin'),
+    validate(draft),
+    async (_req, res) => {
+      const { params, body } = parsed(res, draft);
+      const profile = await setDraftRules(db, principalOf(res).accountId, params.profileId, body.rules);
+      if (!profile) throw HttpError.notFound(`profile "${params.profileId}"`);
+      res.json(profile);
+    },
+  );
 
   router.post('/profiles/:profileId/publish', requireScope('admin'), validate(one), async (_req, res) => {
     const { profileId } = parsed(res, one).params;

@@ -7,7 +7,9 @@ import { HttpError } from '../http-error';
 export function validateAutomationReference(trigger: Trigger): void {
   if (!isAutomationName(trigger.automation)) {
     const message = `unknown automation "${trigger.automation}"; one of: ${AUTOMATION_NAMES.join(', ')}`;
-    throw new HttpError(400, 'Invalid request', `body.automation: ${message}`, [{ path: 'body.automation', message }]);
+    throw new HttpError(400, 'Invalid request', `body.automation: ${message}`, [
+      { path: 'body.automation', message },
+    ]);
   }
   const result = automationParamsSchemas[trigger.automation].safeParse(trigger.input);
   if (!result.success) {

@@ -10,17 +10,22 @@ import { principalOf, requireScope } from '../middleware/authenticate';
 import { parsed, validate } from '../middleware/validate';
 import { validateAutomationReference } from './automation-reference';
 
-const params = z.strictObject({ triggerId: entityIdSchema });
-const pauseBody = z.strictObject({ paused: z.boolean() });
+export const triggerParamsSchema = z.strictObject({ triggerId: entityIdSchema });
+export const pauseTriggerSchema = z.strictObject({ paused: z.boolean() });
+const params = triggerParamsSchema;
+const pauseBody = pauseTriggerSchema;
 
 export function triggersRouter({ db }: { db: Db }): Router {
   const router = Router();
 
   async function checkReferences(accountId: string, trigger: Trigger): Promise<void> {
     if (!(await getProfile(db, accountId, trigger.profileId))) {
-      throw new HttpError(400, 'Invalid request', `body.profileId: profile "${trigger.profileId}" does not exist`, [
-        { path: 'body.profileId', message: `profile "${trigger.profileId}" does not exist` },
-      ]);
+      throw new HttpError(
+        400,
+        'Invalid request',
+        `body.profileId: profile "${trigger.profileId}" does not exist`,
+        [{ path: 'body.profileId', message: `profile "${trigger.profileId}" does not exist` }],
+      );
     }
     validateAutomationReference(trigger);
   }
@@ -34,7 +39,8 @@ export function triggersRouter({ db }: { db: Db }): Router {
     const { accountId } = principalOf(res);
     const { body } = parsed(res, create);
     await checkReferences(accountId, body);
-    if (await getTrigger(db, accountId, body.id)) throw new HttpError(409, 'Conflict', `trigger "${body.id}" already exists`);
+    if (await getTrigger(db, accountId, body.id))
+      throw new HttpError(409, 'Conflict', `trigger "${body.id}" already exists`);
     res.status(201).json((await saveTrigger(db, accountId, body)).record);
   });
 
@@ -66,12 +72,15 @@ export function triggersRouter({ db }: { db: Db }): Router {
     const { params: p, body } = parsed(res, pause);
     const record = await getTrigger(db, accountId, p.triggerId);
     if (!record) throw HttpError.notFound(`trigger "${p.triggerId}"`);
-    res.json((await saveTrigger(db, accountId, { ...record.trigger, paused: body.paused }, record.source)).record);
+    res.json(
+      (await saveTrigger(db, accountId, { ...record.trigger, paused: body.paused }, record.source)).record,
+    );
   });
 
   router.delete('/triggers/:triggerId', requireScope('admin'), validate(one), async (_req, res) => {
     const { triggerId } = parsed(res, one).params;
-    if (!(await deleteTrigger(db, principalOf(res).accountId, triggerId))) throw HttpError.notFound(`trigger "${triggerId}"`);
+    if (!(await deleteTrigger(db, principalOf(res).accountId, triggerId)))
+      throw HttpError.notFound(`trigger "${triggerId}"`);
     res.status(204).end();
   });
 

@@ -15,7 +15,10 @@ afterAll(async () => {
 
 async function publishedAccount(): Promise<TestAccount> {
   const account = await h.newAccount();
-  expect((await account.call('POST', '/profiles', { id: 'engagement', name: 'Engagement', rules: DEFAULT_RULES })).status).toBe(201);
+  expect(
+    (await account.call('POST', '/profiles', { id: 'engagement', name: 'Engagement', rules: DEFAULT_RULES }))
+      .status,
+  ).toBe(201);
   expect((await account.call('POST', '/profiles/engagement/publish')).status).toBe(201);
   return account;
 }
@@ -36,10 +39,10 @@ async function settledScore(account: TestAccount, contactId: string, expected: n
 }
 
 async function ledgerRows(account: TestAccount, contactId: string) {
-  const { rows } = await h.db.query('SELECT interaction_id, rule_id, delta FROM score_ledger WHERE account_id = $1 AND contact_id = $2', [
-    account.accountId,
-    contactId,
-  ]);
+  const { rows } = await h.db.query(
+    'SELECT interaction_id, rule_id, delta FROM score_ledger WHERE account_id = $1 AND contact_id = $2',
+    [account.accountId, contactId],
+  );
   return rows;
 }
 
@@ -80,8 +83,14 @@ describe('POST /contacts/:contactId/interactions', () => {
     const account = await publishedAccount();
     const contact = await aContact(account);
     const click = anInteraction({ type: 'email_clicked' });
-    expect((await account.call('POST', `/contacts/${contact}/interactions`, click)).body).toEqual({ accepted: 1, duplicates: [] });
-    expect((await account.call('POST', `/contacts/${contact}/interactions`, click)).body).toEqual({ accepted: 0, duplicates: [click.id] });
+    expect((await account.call('POST', `/contacts/${contact}/interactions`, click)).body).toEqual({
+      accepted: 1,
+      duplicates: [],
+    });
+    expect((await account.call('POST', `/contacts/${contact}/interactions`, click)).body).toEqual({
+      accepted: 0,
+      duplicates: [click.id],
+    });
     await account.call('POST', `/contacts/${contact}/interactions`, [click, click, anInteraction()]);
     await settledScore(account, contact, 4);
     // Give a would-be double count time to show before declaring there is none.
@@ -93,8 +102,12 @@ describe('POST /contacts/:contactId/interactions', () => {
   it('when 500 interactions hit one contact concurrently, then the score is exact and the workflow has continued as new without loss', async () => {
     const account = await publishedAccount();
     const contact = await aContact(account);
-    const interactions = Array.from({ length: 500 }, (_, i) => anInteraction({ type: i % 5 === 0 ? 'email_clicked' : 'email_opened' }));
-    const results = await Promise.all(interactions.map((one) => account.call('POST', `/contacts/${contact}/interactions`, one)));
+    const interactions = Array.from({ length: 500 }, (_, i) =>
+      anInteraction({ type: i % 5 === 0 ? 'email_clicked' : 'email_opened' }),
+    );
+    const results = await Promise.all(
+      interactions.map((one) => account.call('POST', `/contacts/${contact}/interactions`, one)),
+    );
     expect(results.every((r) => r.status === 202)).toBe(true);
 
     const expected = 100 * 3 + 400 * 1;
@@ -121,7 +134,13 @@ describe('POST /contacts/:contactId/interactions', () => {
       [{ id: 'x1', type: 'email_opened', occurredAt: 'yesterday' }, 'body.occurredAt'],
       [{ id: 'x2', type: 'Email Opened', occurredAt: new Date().toISOString() }, 'body.type'],
       [{ type: 'email_opened', occurredAt: new Date().toISOString() }, 'body.id'],
-      [[anInteraction({ id: 'ok-1' }), { ...anInteraction({ id: 'bad-2' }), attributes: { nested: { no: 1 } } }], 'body.1.attributes.nested'],
+      [
+        [
+          anInteraction({ id: 'ok-1' }),
+          { ...anInteraction({ id: 'bad-2' }), attributes: { nested: { no: 1 } } },
+        ],
+        'body.1.attributes.nested',
+      ],
       [{ ...anInteraction({ id: 'x3' }), extra: true }, 'body'],
       [[], 'body'],
     ];
@@ -133,7 +152,9 @@ describe('POST /contacts/:contactId/interactions', () => {
     }
     const bad = await account.call('POST', `/contacts/${contact}/interactions`, '{"id": ');
     expect(bad.status).toBe(400);
-    const { rows } = await h.db.query('SELECT count(*)::int AS n FROM interactions WHERE account_id = $1', [account.accountId]);
+    const { rows } = await h.db.query('SELECT count(*)::int AS n FROM interactions WHERE account_id = $1', [
+      account.accountId,
+    ]);
     expect(rows[0].n).toBe(0);
   });
 
@@ -141,8 +162,12 @@ describe('POST /contacts/:contactId/interactions', () => {
     const account = await publishedAccount();
     expect((await account.call('POST', '/contacts/nobody/interactions', anInteraction())).status).toBe(404);
     expect((await account.call('GET', '/contacts/nobody/score')).status).toBe(404);
-    expect((await account.call('POST', '/contacts/nobody/interactions', anInteraction(), null)).status).toBe(401);
-    expect((await account.call('POST', '/contacts/nobody/interactions', anInteraction(), 'pulse_wrong')).status).toBe(401);
+    expect((await account.call('POST', '/contacts/nobody/interactions', anInteraction(), null)).status).toBe(
+      401,
+    );
+    expect(
+      (await account.call('POST', '/contacts/nobody/interactions', anInteraction(), 'pulse_wrong')).status,
+    ).toBe(401);
     expect((await account.call('POST', '/contacts', { id: 'c9' }, account.keys.read)).status).toBe(403);
   });
 });

@@ -16,10 +16,15 @@ afterAll(async () => {
 
 async function accountWithContact(): Promise<{ account: TestAccount; contact: string; email: string }> {
   const account = await h.newAccount();
-  expect((await account.call('POST', '/profiles', { id: 'engagement', name: 'Engagement', rules: DEFAULT_RULES })).status).toBe(201);
+  expect(
+    (await account.call('POST', '/profiles', { id: 'engagement', name: 'Engagement', rules: DEFAULT_RULES }))
+      .status,
+  ).toBe(201);
   expect((await account.call('POST', '/profiles/engagement/publish')).status).toBe(201);
   const email = `${uniqueId('c')}@example.com`.toLowerCase();
-  expect((await account.call('POST', '/contacts', { id: 'c1', email, phone: '+15550001111' })).status).toBe(201);
+  expect((await account.call('POST', '/contacts', { id: 'c1', email, phone: '+15550001111' })).status).toBe(
+    201,
+  );
   return { account, contact: 'c1', email };
 }
 
@@ -37,12 +42,18 @@ const automationId = (account: TestAccount, contact: string, trigger: string, n:
   `${contactWorkflowId(account.accountId, contact)}/trigger:${trigger}/${n}`;
 
 async function send(account: TestAccount, contact: string, ...types: string[]) {
-  const res = await account.call('POST', `/contacts/${contact}/interactions`, types.map((type) => anInteraction({ type })));
+  const res = await account.call(
+    'POST',
+    `/contacts/${contact}/interactions`,
+    types.map((type) => anInteraction({ type })),
+  );
   expect(res.status).toBe(202);
 }
 
 async function settled(account: TestAccount, contact: string, score: number) {
-  await eventually(async () => expect((await account.call('GET', `/contacts/${contact}/score`)).body.score).toBe(score));
+  await eventually(async () =>
+    expect((await account.call('GET', `/contacts/${contact}/score`)).body.score).toBe(score),
+  );
 }
 
 async function exists(workflowId: string): Promise<boolean> {
@@ -60,7 +71,11 @@ describe('triggers API', () => {
     const { account } = await accountWithContact();
     expect((await account.call('POST', '/triggers', rewardAt(20))).status).toBe(201);
     expect((await account.call('POST', '/triggers', rewardAt(20))).status).toBe(409);
-    expect((await account.call('GET', '/triggers')).body.triggers.map((t: { trigger: { id: string } }) => t.trigger.id)).toEqual(['reward']);
+    expect(
+      (await account.call('GET', '/triggers')).body.triggers.map(
+        (t: { trigger: { id: string } }) => t.trigger.id,
+      ),
+    ).toEqual(['reward']);
 
     const bad = async (body: unknown, path: string) => {
       const res = await account.call('POST', '/triggers', body);
@@ -103,13 +118,20 @@ describe('triggers start automations', () => {
 
     await send(account, contact, 'email_opened', 'email_clicked'); // 30: still above, no crossing
     await settled(account, contact, 30);
-    const view = await h.client.workflow.getHandle(contactWorkflowId(account.accountId, contact)).query(contactScoreQuery);
+    const view = await h.client.workflow
+      .getHandle(contactWorkflowId(account.accountId, contact))
+      .query(contactScoreQuery);
     expect(view.triggerStates.reward!.fires).toBe(1);
     expect(await exists(automationId(account, contact, 'reward', 2))).toBe(false);
 
-    const { rows: mails } = await h.db.query('SELECT subject FROM email_outbox WHERE to_address = $1', [email]);
+    const { rows: mails } = await h.db.query('SELECT subject FROM email_outbox WHERE to_address = $1', [
+      email,
+    ]);
     expect(mails).toHaveLength(1);
-    const { rows: contactRows } = await h.db.query('SELECT tags FROM contacts WHERE account_id = $1 AND id = $2', [account.accountId, contact]);
+    const { rows: contactRows } = await h.db.query(
+      'SELECT tags FROM contacts WHERE account_id = $1 AND id = $2',
+      [account.accountId, contact],
+    );
     expect(contactRows[0].tags).toContain('rewarded');
   });
 
@@ -122,7 +144,9 @@ describe('triggers start automations', () => {
     await settled(account, contact, -5);
     await send(account, contact, 'payment_succeeded', 'appointment_booked'); // 25: crosses again
     await settled(account, contact, 25);
-    await eventually(async () => expect(await exists(automationId(account, contact, 'reward', 2))).toBe(true));
+    await eventually(async () =>
+      expect(await exists(automationId(account, contact, 'reward', 2))).toBe(true),
+    );
   });
 
   it('when a trigger is paused, then a crossing starts nothing', async () => {
@@ -130,7 +154,9 @@ describe('triggers start automations', () => {
     await account.call('POST', '/triggers', rewardAt(20, { paused: true }));
     await send(account, contact, 'payment_succeeded');
     await settled(account, contact, 20);
-    const view = await h.client.workflow.getHandle(contactWorkflowId(account.accountId, contact)).query(contactScoreQuery);
+    const view = await h.client.workflow
+      .getHandle(contactWorkflowId(account.accountId, contact))
+      .query(contactScoreQuery);
     expect(view.triggerStates.reward!.fires).toBe(0);
     expect(await exists(automationId(account, contact, 'reward', 1))).toBe(false);
   });
@@ -142,10 +168,20 @@ describe('POST /contacts/:contactId/score-adjustments', () => {
     await send(account, contact, 'email_clicked');
     await settled(account, contact, 3);
     const body = { id: 'call-note-1', profileId: 'engagement', points: 12, reason: 'great sales call' };
-    const res = await account.call('POST', `/contacts/${contact}/score-adjustments`, body, account.keys.write);
+    const res = await account.call(
+      'POST',
+      `/contacts/${contact}/score-adjustments`,
+      body,
+      account.keys.write,
+    );
     expect(res.status).toBe(201);
     expect(res.body.score).toBe(15);
-    const again = await account.call('POST', `/contacts/${contact}/score-adjustments`, body, account.keys.write);
+    const again = await account.call(
+      'POST',
+      `/contacts/${contact}/score-adjustments`,
+      body,
+      account.keys.write,
+    );
     expect(again.status).toBe(201);
     expect(again.body.score).toBe(15);
     await settled(account, contact, 15);
@@ -154,26 +190,51 @@ describe('POST /contacts/:contactId/score-adjustments', () => {
     const adjustments = ledger.body.entries.filter((e: { ruleId: string }) => e.ruleId === 'adjustment');
     expect(adjustments).toHaveLength(1);
     expect(adjustments[0].delta).toBe(12);
-    const { rows } = await h.db.query(`SELECT attributes->>'actor' AS actor, attributes->>'reason' AS reason FROM interactions WHERE account_id = $1 AND type = 'score_adjustment'`, [account.accountId]);
+    const { rows } = await h.db.query(
+      `SELECT attributes->>'actor' AS actor, attributes->>'reason' AS reason FROM interactions WHERE account_id = $1 AND type = 'score_adjustment'`,
+      [account.accountId],
+    );
     expect(rows).toEqual([{ actor: expect.stringMatching(/^key_/), reason: 'great sales call' }]);
   });
 
   it('when an adjustment crosses a trigger, then the trigger fires like for any change', async () => {
     const { account, contact } = await accountWithContact();
     await account.call('POST', '/triggers', rewardAt(10));
-    const res = await account.call('POST', `/contacts/${contact}/score-adjustments`, { profileId: 'engagement', points: 10, reason: 'manual' });
+    const res = await account.call('POST', `/contacts/${contact}/score-adjustments`, {
+      profileId: 'engagement',
+      points: 10,
+      reason: 'manual',
+    });
     expect(res.body.score).toBe(10);
-    await eventually(async () => expect(await exists(automationId(account, contact, 'reward', 1))).toBe(true));
+    await eventually(async () =>
+      expect(await exists(automationId(account, contact, 'reward', 1))).toBe(true),
+    );
   });
 
   it('when the input is bad or the profile unknown, then 400 or 404', async () => {
     const { account, contact } = await accountWithContact();
-    const zero = await account.call('POST', `/contacts/${contact}/score-adjustments`, { profileId: 'engagement', points: 0, reason: 'x' });
+    const zero = await account.call('POST', `/contacts/${contact}/score-adjustments`, {
+      profileId: 'engagement',
+      points: 0,
+      reason: 'x',
+    });
     expect(zero.status).toBe(400);
     expect(zero.body.errors[0].path).toBe('body.points');
-    const unknown = await account.call('POST', `/contacts/${contact}/score-adjustments`, { profileId: 'ghost', points: 1, reason: 'x' });
+    const unknown = await account.call('POST', `/contacts/${contact}/score-adjustments`, {
+      profileId: 'ghost',
+      points: 1,
+      reason: 'x',
+    });
     expect(unknown.status).toBe(404);
-    expect((await account.call('POST', '/contacts/nobody/score-adjustments', { profileId: 'engagement', points: 1, reason: 'x' })).status).toBe(404);
+    expect(
+      (
+        await account.call('POST', '/contacts/nobody/score-adjustments', {
+          profileId: 'engagement',
+          points: 1,
+          reason: 'x',
+        })
+      ).status,
+    ).toBe(404);
   });
 });
 
@@ -182,7 +243,11 @@ describe('score adjustments on an unpublished profile', () => {
     const account = await h.newAccount();
     await account.call('POST', '/profiles', { id: 'draft', name: 'Draft', rules: DEFAULT_RULES });
     await account.call('POST', '/contacts', { id: 'c1' });
-    const res = await account.call('POST', '/contacts/c1/score-adjustments', { profileId: 'draft', points: 5, reason: 'x' });
+    const res = await account.call('POST', '/contacts/c1/score-adjustments', {
+      profileId: 'draft',
+      points: 5,
+      reason: 'x',
+    });
     expect(res.status).toBe(409);
     expect(res.body.detail).toMatch(/not published/);
     expect((await account.call('GET', '/contacts/c1/score')).body.score).toBeNull();

@@ -3,7 +3,8 @@ import type { Interaction } from '../../domain/interaction';
 import type { Rule } from '../../domain/rule';
 
 let counter = 0;
-const nextId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}-${randomUUID().slice(0, 8)}`;
+const nextId = (prefix: string) =>
+  `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}-${randomUUID().slice(0, 8)}`;
 
 export function anInteraction(overrides: Partial<Interaction> = {}): Interaction {
   return {

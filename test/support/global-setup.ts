@@ -12,7 +12,10 @@ import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
  */
 export default async function globalSetup(): Promise<void> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'pulse-test-'));
-  const postgres = await startEmbeddedPostgres({ dataDir: path.join(root, 'postgres'), database: 'pulse_test' });
+  const postgres = await startEmbeddedPostgres({
+    dataDir: path.join(root, 'postgres'),
+    database: 'pulse_test',
+  });
   await migrate(postgres.url);
   const temporal = await startTemporalDevServer({
     dbFile: path.join(root, 'temporal.sqlite'),

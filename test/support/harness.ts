@@ -49,7 +49,13 @@ export async function startHarness(): Promise<Harness> {
   const nativeConnection = await NativeConnection.connect({ address });
   const client = new Client({ connection: await Connection.connect({ address }), namespace: 'default' });
   bundle ??= await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: silentBundlerLogger });
-  const worker = await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, db, workflowBundle: bundle });
+  const worker = await createWorker({
+    connection: nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    db,
+    workflowBundle: bundle,
+  });
   const running = worker.run();
   const app = createApp({ db, temporal: client, taskQueue, logger: pino({ level: 'silent' }) });
   const server: Server = await new Promise((resolve) => {

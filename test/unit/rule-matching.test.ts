@@ -6,18 +6,33 @@ import { aRule, anInteraction } from '../support/builders';
 describe('rule matching', () => {
   describe('by interaction type', () => {
     it('matches a rule of the same type and no criteria', () => {
-      expect(matchesRule(aRule({ interactionType: 'email_opened' }), anInteraction({ type: 'email_opened' }))).toBe(true);
+      expect(
+        matchesRule(aRule({ interactionType: 'email_opened' }), anInteraction({ type: 'email_opened' })),
+      ).toBe(true);
     });
     it('does not match another type', () => {
-      expect(matchesRule(aRule({ interactionType: 'email_opened' }), anInteraction({ type: 'email_clicked' }))).toBe(false);
+      expect(
+        matchesRule(aRule({ interactionType: 'email_opened' }), anInteraction({ type: 'email_clicked' })),
+      ).toBe(false);
     });
     it('matches custom types like built-in ones', () => {
-      expect(matchesRule(aRule({ interactionType: 'webinar_attended' }), anInteraction({ type: 'webinar_attended' }))).toBe(true);
+      expect(
+        matchesRule(
+          aRule({ interactionType: 'webinar_attended' }),
+          anInteraction({ type: 'webinar_attended' }),
+        ),
+      ).toBe(true);
     });
   });
 
   describe('criteria', () => {
-    const attrs = { tag: 'VIP', text: 'Could you send Pricing details?', amount: '49.90', formId: 'demo-request', trial: true };
+    const attrs = {
+      tag: 'VIP',
+      text: 'Could you send Pricing details?',
+      amount: '49.90',
+      formId: 'demo-request',
+      trial: true,
+    };
 
     it.each([
       ['equals ignores case', { attribute: 'tag', op: 'equals', value: 'vip' }, true],
@@ -25,10 +40,22 @@ describe('rule matching', () => {
       ['equals on a missing attribute fails', { attribute: 'nope', op: 'equals', value: 'vip' }, false],
       ['not_equals', { attribute: 'tag', op: 'not_equals', value: 'lead' }, true],
       ['not_equals on the same value', { attribute: 'tag', op: 'not_equals', value: 'VIP' }, false],
-      ['contains is a case-insensitive substring', { attribute: 'text', op: 'contains', value: 'pric' }, true],
+      [
+        'contains is a case-insensitive substring',
+        { attribute: 'text', op: 'contains', value: 'pric' },
+        true,
+      ],
       ['contains misses', { attribute: 'text', op: 'contains', value: 'refund' }, false],
-      ['contains_word finds a whole word', { attribute: 'text', op: 'contains_word', value: 'pricing' }, true],
-      ['contains_word ignores part of a word', { attribute: 'text', op: 'contains_word', value: 'pric' }, false],
+      [
+        'contains_word finds a whole word',
+        { attribute: 'text', op: 'contains_word', value: 'pricing' },
+        true,
+      ],
+      [
+        'contains_word ignores part of a word',
+        { attribute: 'text', op: 'contains_word', value: 'pric' },
+        false,
+      ],
       ['gte reads numeric strings', { attribute: 'amount', op: 'gte', value: 49.9 }, true],
       ['gt is strict', { attribute: 'amount', op: 'gt', value: 49.9 }, false],
       ['lt', { attribute: 'amount', op: 'lt', value: 50 }, true],
@@ -50,9 +77,24 @@ describe('rule matching', () => {
           { attribute: 'currency', op: 'equals', value: 'EUR' },
         ],
       });
-      expect(matchesRule(rule, anInteraction({ type: 'payment_succeeded', attributes: { amount: 120, currency: 'eur' } }))).toBe(true);
-      expect(matchesRule(rule, anInteraction({ type: 'payment_succeeded', attributes: { amount: 120, currency: 'USD' } }))).toBe(false);
-      expect(matchesRule(rule, anInteraction({ type: 'payment_succeeded', attributes: { amount: 80, currency: 'EUR' } }))).toBe(false);
+      expect(
+        matchesRule(
+          rule,
+          anInteraction({ type: 'payment_succeeded', attributes: { amount: 120, currency: 'eur' } }),
+        ),
+      ).toBe(true);
+      expect(
+        matchesRule(
+          rule,
+          anInteraction({ type: 'payment_succeeded', attributes: { amount: 120, currency: 'USD' } }),
+        ),
+      ).toBe(false);
+      expect(
+        matchesRule(
+          rule,
+          anInteraction({ type: 'payment_succeeded', attributes: { amount: 80, currency: 'EUR' } }),
+        ),
+      ).toBe(false);
     });
   });
 
@@ -60,17 +102,26 @@ describe('rule matching', () => {
     it('counts every matching rule', () => {
       const rules = [
         aRule({ id: 'any-tag', interactionType: 'tag_added', points: 2 }),
-        aRule({ id: 'vip', interactionType: 'tag_added', criteria: [{ attribute: 'tag', op: 'equals', value: 'vip' }], points: 15 }),
+        aRule({
+          id: 'vip',
+          interactionType: 'tag_added',
+          criteria: [{ attribute: 'tag', op: 'equals', value: 'vip' }],
+          points: 15,
+        }),
         aRule({ id: 'opened', interactionType: 'email_opened', points: 1 }),
       ];
-      expect(scoreInteraction(rules, anInteraction({ type: 'tag_added', attributes: { tag: 'vip' } }))).toEqual([
+      expect(
+        scoreInteraction(rules, anInteraction({ type: 'tag_added', attributes: { tag: 'vip' } })),
+      ).toEqual([
         { ruleId: 'any-tag', points: 2 },
         { ruleId: 'vip', points: 15 },
       ]);
     });
 
     it('subtracts for negative rules such as all DND channels enabled', () => {
-      expect(scoreInteraction(DEFAULT_RULES, anInteraction({ type: 'dnd_all_enabled' }))).toEqual([{ ruleId: 'dnd-all', points: -25 }]);
+      expect(scoreInteraction(DEFAULT_RULES, anInteraction({ type: 'dnd_all_enabled' }))).toEqual([
+        { ruleId: 'dnd-all', points: -25 },
+      ]);
     });
   });
 

@@ -6,7 +6,10 @@ describe('computeScoreChanges', () => {
     profileId: 'engagement',
     isDefault: true,
     version: 3,
-    rules: [aRule({ id: 'opened', interactionType: 'email_opened', points: 1 }), aRule({ id: 'dnd', interactionType: 'dnd_all_enabled', points: -25 })],
+    rules: [
+      aRule({ id: 'opened', interactionType: 'email_opened', points: 1 }),
+      aRule({ id: 'dnd', interactionType: 'dnd_all_enabled', points: -25 }),
+    ],
   };
   const sales: LiveProfile = {
     profileId: 'sales',
@@ -26,8 +29,18 @@ describe('computeScoreChanges', () => {
   });
 
   it('scores each profile on its own from its current score', () => {
-    const interactions = [anInteraction({ id: 'p', type: 'payment_succeeded' }), anInteraction({ id: 'd', type: 'dnd_all_enabled' })];
-    const { scores } = computeScoreChanges([engagement, sales], new Map([['engagement', 30], ['sales', 5]]), interactions);
+    const interactions = [
+      anInteraction({ id: 'p', type: 'payment_succeeded' }),
+      anInteraction({ id: 'd', type: 'dnd_all_enabled' }),
+    ];
+    const { scores } = computeScoreChanges(
+      [engagement, sales],
+      new Map([
+        ['engagement', 30],
+        ['sales', 5],
+      ]),
+      interactions,
+    );
     expect(scores.map((s) => [s.profileId, s.score])).toEqual([
       ['engagement', 5],
       ['sales', 25],
@@ -35,7 +48,11 @@ describe('computeScoreChanges', () => {
   });
 
   it('gives no scores at all when no profile is published', () => {
-    expect(computeScoreChanges([], new Map(), [anInteraction()])).toEqual({ scores: [], changes: [], scoreChanges: [] });
+    expect(computeScoreChanges([], new Map(), [anInteraction()])).toEqual({
+      scores: [],
+      changes: [],
+      scoreChanges: [],
+    });
   });
 });
 
@@ -46,10 +63,25 @@ describe('score adjustments', () => {
   ];
 
   it('applies an adjustment to its own profile only and reports the change', () => {
-    const adjustment = anInteraction({ id: 'adj', type: 'score_adjustment', attributes: { profileId: 'sales', points: -7, reason: 'refund' } });
-    const { scores, changes, scoreChanges } = computeScoreChanges(profiles, new Map([['sales', 10]]), [adjustment]);
+    const adjustment = anInteraction({
+      id: 'adj',
+      type: 'score_adjustment',
+      attributes: { profileId: 'sales', points: -7, reason: 'refund' },
+    });
+    const { scores, changes, scoreChanges } = computeScoreChanges(profiles, new Map([['sales', 10]]), [
+      adjustment,
+    ]);
     expect(scores.map((s) => s.score)).toEqual([0, 3]);
-    expect(changes).toEqual([{ profileId: 'sales', profileVersion: 1, interactionId: 'adj', ruleId: 'adjustment', delta: -7, scoreAfter: 3 }]);
+    expect(changes).toEqual([
+      {
+        profileId: 'sales',
+        profileVersion: 1,
+        interactionId: 'adj',
+        ruleId: 'adjustment',
+        delta: -7,
+        scoreAfter: 3,
+      },
+    ]);
     expect(scoreChanges).toEqual([{ profileId: 'sales', before: 10, after: 3 }]);
   });
 

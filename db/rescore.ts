@@ -1,0 +1,59 @@
+import type { StoredInteraction } from './interactions';
+import type { Queryable } from './pool';
+
+/** The next page of an account's contacts by id, locked so no scoring runs on them meanwhile. */
+export async function lockContactPage(
+  db: Queryable,
+  accountId: string,
+  afterId: string | null,
+  limit: number,
+): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM contacts WHERE account_id = $1 AND ($2::text IS NULL OR id > $2) ORDER BY id LIMIT $3 FOR UPDATE`,
+    [accountId, afterId, limit],
+  );
+  return rows.map((r) => r.id);
+}
+
+export async function countContacts(db: Queryable, accountId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM contacts WHERE account_id = $1',
+    [accountId],
+  );
+  return rows[0]!.n;
+}
+
+/** The version each contact's stored score was computed under, for one profile. */
+export async function readScoreVersions(
+  db: Queryable,
+  accountId: string,
+  profileId: string,
+  contactIds: readonly string[],
+): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ contact_id: string; profile_version: number }>(
+    `SELECT contact_id, profile_version FROM contact_scores WHERE account_id = $1 AND profile_id = $2 AND contact_id = ANY($3)`,
+    [accountId, profileId, contactIds],
+  );
+  return new Map(rows.map((r) => [r.contact_id, r.profile_version]));
+}
+
+/** Every interaction already applied to these contacts, in the order scoring applies them. */
+export async function readAppliedInteractions(
+  db: Queryable,
+  accountId: string,
+  contactIds: readonly string[],
+): Promise<Map<string, StoredInteraction[]>> {
+  const { rows } = await db.query<StoredInteraction & { contactId: string }>(
+    `SELECT contact_id AS "contactId", id, type, occurred_at AS "occurredAt", attributes FROM interactions
+     WHERE account_id = $1 AND contact_id = ANY($2) AND applied_at IS NOT NULL
+     ORDER BY contact_id, occurred_at, received_at, id`,
+    [accountId, contactIds],
+  );
+  const byContact = new Map<string, StoredInteraction[]>(contactIds.map((id) => [id, []]));
+  for (const { contactId, ...interaction } of rows) {
+    byContact
+      .get(contactId)!
+      .push({ ...interaction, occurredAt: new Date(interaction.occurredAt).toISOString() });
+  }
+  return byContact;
+}
