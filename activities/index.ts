@@ -3,6 +3,8 @@ import { createActionActivities } from './actions';
 import { createApplyScoringRules } from './apply-scoring-rules';
 import { createModifyEngagementScore } from './modify-engagement-score';
 import { createRecordScoreAdjustment } from './record-score-adjustment';
+import { createRescorePage } from './rescore-page';
+import { countContacts } from '../db/rescore';
 import { createOutboxMailer, type Mailer } from './mailer';
 import { createOutboxSmsProvider, type SmsProvider } from './sms-provider';
 
@@ -15,6 +17,8 @@ export function createActivities({ db, mailer, sms }: { db: Db; mailer?: Mailer;
     applyScoringRules: createApplyScoringRules(db),
     recordScoreAdjustment: createRecordScoreAdjustment(db),
     modifyEngagementScore: createModifyEngagementScore(db),
+    rescorePage: createRescorePage(db),
+    countAccountContacts: (accountId: string) => countContacts(db, accountId),
     ...createActionActivities({
       db,
       mailer: mailer ?? createOutboxMailer(db),

@@ -12,6 +12,8 @@ import { listsRouter } from './lists/router';
 import { errorHandler } from './middleware/errors';
 import { openapiRouter } from './openapi/router';
 import { profilesRouter } from './profiles/router';
+import { rescoreRouter } from './profiles/rescore-router';
+import { startRescore } from '../clients/rescore-workflow';
 import { triggersRouter } from './triggers/router';
 import { scoreAdjustmentsRouter } from './contacts/score-adjustments';
 
@@ -58,7 +60,16 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   app.use(authenticate(deps.db));
   app.use(contactsRouter(deps));
-  app.use(profilesRouter(deps));
+  app.use(
+    profilesRouter({
+      db: deps.db,
+      // Every contact must reflect the new version: a durable re-score walks them all.
+      onPublished: async (accountId, profileId, version) => ({
+        rescore: await startRescore(deps.temporal, deps.taskQueue, accountId, profileId, version),
+      }),
+    }),
+  );
+  app.use(rescoreRouter(deps));
   app.use(contactListRouter(deps));
   app.use(listsRouter(deps));
   app.use(triggersRouter(deps));

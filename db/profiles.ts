@@ -1,4 +1,4 @@
-import { Pool, type PoolClient } from 'pg';
+import { Pool } from 'pg';
 import type { DraftEditResult } from '../domain/draft-rules';
 import { diffRuleSets, type RuleSet, type RuleSetDiff } from '../domain/profile-diff';
 import type { Rule } from '../domain/rule';
@@ -27,7 +27,7 @@ const columns = `id, name, description, is_default AS "isDefault", draft_rules A
  * handed in by code that already holds a transaction, such as an activity).
  */
 async function atomically<T>(db: Queryable, work: (tx: Queryable) => Promise<T>): Promise<T> {
-  return db instanceof Pool ? withTransaction(db, work) : work(db as PoolClient);
+  return db instanceof Pool ? withTransaction(db, work) : work(db);
 }
 
 /** The first profile of an account becomes its default: the one EngagementScore shows. */
@@ -61,7 +61,11 @@ export async function createProfile(
   return rows[0];
 }
 
-export async function getProfile(db: Queryable, accountId: string, id: string): Promise<ProfileRecord | undefined> {
+export async function getProfile(
+  db: Queryable,
+  accountId: string,
+  id: string,
+): Promise<ProfileRecord | undefined> {
   const { rows } = await db.query<ProfileRecord>(
     `SELECT ${columns} FROM score_profiles WHERE account_id = $1 AND id = $2`,
     [accountId, id],
@@ -203,7 +207,11 @@ interface VersionRow {
   ceiling: number | null;
 }
 
-async function latestVersion(tx: Queryable, accountId: string, profileId: string): Promise<VersionRow | undefined> {
+async function latestVersion(
+  tx: Queryable,
+  accountId: string,
+  profileId: string,
+): Promise<VersionRow | undefined> {
   const { rows } = await tx.query<VersionRow>(
     `SELECT version, rules, floor, ceiling FROM profile_versions
      WHERE account_id = $1 AND profile_id = $2 ORDER BY version DESC LIMIT 1`,
@@ -239,11 +247,10 @@ async function saveNextVersion(
       republishedFrom,
     ],
   );
-  await tx.query('UPDATE score_profiles SET live_version = $3, updated_at = now() WHERE account_id = $1 AND id = $2', [
-    accountId,
-    profileId,
-    version,
-  ]);
+  await tx.query(
+    'UPDATE score_profiles SET live_version = $3, updated_at = now() WHERE account_id = $1 AND id = $2',
+    [accountId, profileId, version],
+  );
   return version;
 }
 
@@ -280,10 +287,10 @@ export async function republishVersion(
   publishedBy: string,
 ): Promise<number | undefined> {
   return atomically(db, async (tx) => {
-    const { rowCount } = await tx.query('SELECT 1 FROM score_profiles WHERE account_id = $1 AND id = $2 FOR UPDATE', [
-      accountId,
-      profileId,
-    ]);
+    const { rowCount } = await tx.query(
+      'SELECT 1 FROM score_profiles WHERE account_id = $1 AND id = $2 FOR UPDATE',
+      [accountId, profileId],
+    );
     if (rowCount !== 1) return undefined;
     const { rows } = await tx.query<VersionRow>(
       'SELECT version, rules, floor, ceiling FROM profile_versions WHERE account_id = $1 AND profile_id = $2 AND version = $3',
@@ -318,7 +325,11 @@ const versionColumns = `v.version, v.version = p.live_version AS live, v.publish
   jsonb_array_length(v.rules) AS "ruleCount"`;
 
 /** Newest first. Empty for a profile that does not exist or was never published. */
-export async function listVersions(db: Queryable, accountId: string, profileId: string): Promise<ProfileVersionSummary[]> {
+export async function listVersions(
+  db: Queryable,
+  accountId: string,
+  profileId: string,
+): Promise<ProfileVersionSummary[]> {
   const { rows } = await db.query<ProfileVersionSummary>(
     `SELECT ${versionColumns}
      FROM profile_versions v JOIN score_profiles p ON p.account_id = v.account_id AND p.id = v.profile_id
@@ -352,7 +363,9 @@ export async function getVersion(
 }
 
 export async function listLiveProfiles(db: Queryable, accountId: string): Promise<LiveProfile[]> {
-  const { rows } = await db.query<Omit<LiveProfile, 'floor' | 'ceiling'> & { floor: number | null; ceiling: number | null }>(
+  const { rows } = await db.query<
+    Omit<LiveProfile, 'floor' | 'ceiling'> & { floor: number | null; ceiling: number | null }
+  >(
     `SELECT p.id AS "profileId", p.is_default AS "isDefault", v.version, v.rules, v.floor, v.ceiling
      FROM score_profiles p
      JOIN profile_versions v ON v.account_id = p.account_id AND v.profile_id = p.id AND v.version = p.live_version

@@ -21,7 +21,7 @@ import type { Trigger } from '../domain/trigger';
 import { evaluateTriggers, type TriggerFire, type TriggerState } from '../domain/trigger-evaluation';
 import { dndEnabledSignal } from './automations/definitions';
 import { automationWorkflowType } from './automations/registry';
-import { adjustScoreUpdate, contactScoreQuery, interactionsReceivedSignal } from './definitions';
+import { adjustScoreUpdate, contactScoreQuery, interactionsReceivedSignal, refreshScoresSignal } from './definitions';
 import {
   accountAttribute,
   automationAttribute,
@@ -80,6 +80,11 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
       remember(recentIds, ref.id);
       pending.push(ref);
     }
+  });
+
+  // A re-score rewrote the scores in Postgres: one pass picks them up (and the search attributes).
+  setHandler(refreshScoresSignal, () => {
+    sweep = true;
   });
 
   setHandler(contactScoreQuery, () => ({

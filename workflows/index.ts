@@ -1,2 +1,3 @@
 export { contactScoringWorkflow } from './contact-scoring';
+export { rescoreProfileWorkflow } from './rescore-profile';
 export * from './automations';

@@ -1,13 +1,94 @@
 import { Router } from 'express';
 import type { Db } from '../../db/pool';
-import { createProfile, getProfile, listProfiles, publishProfile, setDraftRules } from '../../db/profiles';
+import {
+  createProfile,
+  deleteProfile,
+  editDraftRules,
+  getProfile,
+  getVersion,
+  listProfiles,
+  listVersions,
+  publishProfile,
+  republishVersion,
+  setDraftRules,
+  updateDraft,
+} from '../../db/profiles';
+import {
+  addRule,
+  removeRule,
+  reorderRules,
+  replaceRule,
+  type DraftEditResult,
+} from '../../domain/draft-rules';
+import type { Rule } from '../../domain/rule';
 import { HttpError } from '../http-error';
 import { principalOf, requireScope } from '../middleware/authenticate';
 import { parsed, validate } from '../middleware/validate';
-import { createProfileSchema, draftRulesSchema, profileParamsSchema } from './schemas';
+import {
+  createProfileSchema,
+  draftRulesSchema,
+  profileParamsSchema,
+  reorderRulesSchema,
+  ruleBodySchema,
+  ruleParamsSchema,
+  simulateQuerySchema,
+  updateProfileSchema,
+  versionParamsSchema,
+} from './schemas';
+import { simulateDraft } from './simulation-service';
 
-export function profilesRouter({ db }: { db: Db }): Router {
+/**
+ * Called after a version is made live (publish or rollback), once the database has it. What it
+ * returns is merged into the answer, e.g. `{ rescore: { workflowId } }`; an error it throws
+ * fails the request, though the version stays published.
+ */
+export type OnPublished = (
+  accountId: string,
+  profileId: string,
+  version: number,
+) => Promise<Record<string, unknown> | void | undefined>;
+
+export interface ProfilesRouterDeps {
+  db: Db;
+  onPublished?: OnPublished | undefined;
+}
+
+const fieldError = (path: string, message: string) =>
+  new HttpError(400, 'Invalid request', `${path}: ${message}`, [{ path, message }]);
+
+export function profilesRouter({ db, onPublished }: ProfilesRouterDeps): Router {
   const router = Router();
+
+  /** The answer to a publish or rollback: what the hook adds, then the version (which it cannot override). */
+  async function published(
+    accountId: string,
+    profileId: string,
+    version: number,
+  ): Promise<Record<string, unknown>> {
+    const extra = onPublished ? await onPublished(accountId, profileId, version) : undefined;
+    return { ...extra, profileId, version };
+  }
+
+  /** A refused draft edit as an HTTP answer; `field` is where a bad rule id list came from. */
+  function refused(result: Extract<DraftEditResult, { ok: false }>, field = 'body.ruleIds'): HttpError {
+    switch (result.reason) {
+      case 'rule_not_found':
+        return new HttpError(404, 'Not Found', result.message);
+      case 'duplicate_rule_id':
+        return new HttpError(409, 'Conflict', result.message);
+      case 'too_many_rules':
+        return new HttpError(409, 'Conflict', result.message);
+      case 'not_a_permutation':
+        return fieldError(field, `must list every rule of the draft exactly once (${result.message})`);
+    }
+  }
+
+  async function editDraft(accountId: string, profileId: string, edit: (rules: Rule[]) => DraftEditResult) {
+    const result = await editDraftRules(db, accountId, profileId, edit);
+    if (!result) throw HttpError.notFound(`profile "${profileId}"`);
+    if (!result.ok) throw refused(result);
+    return result.profile;
+  }
 
   router.get('/profiles', requireScope('read'), async (_req, res) => {
     res.json({ profiles: await listProfiles(db, principalOf(res).accountId) });
@@ -29,6 +110,43 @@ export function profilesRouter({ db }: { db: Db }): Router {
     res.json(profile);
   });
 
+  const patch = { params: profileParamsSchema, body: updateProfileSchema };
+  router.patch('/profiles/:profileId', requireScope('admin'), validate(patch), async (_req, res) => {
+    const { params, body } = parsed(res, patch);
+    const profile = await updateDraft(db, principalOf(res).accountId, params.profileId, body);
+    if (!profile) throw HttpError.notFound(`profile "${params.profileId}"`);
+    if (profile === 'bounds_invalid') {
+      throw fieldError(
+        body.ceiling !== undefined ? 'body.ceiling' : 'body.floor',
+        "floor must be below ceiling (with the draft's other bound)",
+      );
+    }
+    res.json(profile);
+  });
+
+  router.delete('/profiles/:profileId', requireScope('admin'), validate(one), async (_req, res) => {
+    const { profileId } = parsed(res, one).params;
+    const outcome = await deleteProfile(db, principalOf(res).accountId, profileId);
+    if (outcome === 'not_found') throw HttpError.notFound(`profile "${profileId}"`);
+    if (outcome === 'published') {
+      throw new HttpError(
+        409,
+        'Conflict',
+        `profile "${profileId}" has been published; only a never-published profile can be deleted`,
+      );
+    }
+    res.status(204).end();
+  });
+
+  // --- the draft's rules
+
+  router.get('/profiles/:profileId/draft/rules', requireScope('read'), validate(one), async (_req, res) => {
+    const { profileId } = parsed(res, one).params;
+    const profile = await getProfile(db, principalOf(res).accountId, profileId);
+    if (!profile) throw HttpError.notFound(`profile "${profileId}"`);
+    res.json({ rules: profile.draftRules });
+  });
+
   const draft = { params: profileParamsSchema, body: draftRulesSchema };
   router.put(
     '/profiles/:profileId/draft/rules',
@@ -42,13 +160,133 @@ export function profilesRouter({ db }: { db: Db }): Router {
     },
   );
 
+  const addOne = { params: profileParamsSchema, body: ruleBodySchema };
+  router.post(
+    '/profiles/:profileId/draft/rules',
+    requireScope('admin'),
+    validate(addOne),
+    async (_req, res) => {
+      const { params, body } = parsed(res, addOne);
+      res
+        .status(201)
+        .json(await editDraft(principalOf(res).accountId, params.profileId, (rules) => addRule(rules, body)));
+    },
+  );
+
+  // Before /:ruleId, so "order" is never taken for a rule id.
+  const reorder = { params: profileParamsSchema, body: reorderRulesSchema };
+  router.post(
+    '/profiles/:profileId/draft/rules/order',
+    requireScope('admin'),
+    validate(reorder),
+    async (_req, res) => {
+      const { params, body } = parsed(res, reorder);
+      res.json(
+        await editDraft(principalOf(res).accountId, params.profileId, (rules) =>
+          reorderRules(rules, body.ruleIds),
+        ),
+      );
+    },
+  );
+
+  const editOne = { params: ruleParamsSchema, body: ruleBodySchema };
+  router.put(
+    '/profiles/:profileId/draft/rules/:ruleId',
+    requireScope('admin'),
+    validate(editOne),
+    async (_req, res) => {
+      const { params, body } = parsed(res, editOne);
+      if (body.id !== params.ruleId) throw fieldError('body.id', 'must equal the rule id in the path');
+      res.json(
+        await editDraft(principalOf(res).accountId, params.profileId, (rules) =>
+          replaceRule(rules, params.ruleId, body),
+        ),
+      );
+    },
+  );
+
+  const rule = { params: ruleParamsSchema };
+  router.delete(
+    '/profiles/:profileId/draft/rules/:ruleId',
+    requireScope('admin'),
+    validate(rule),
+    async (_req, res) => {
+      const { params } = parsed(res, rule);
+      await editDraft(principalOf(res).accountId, params.profileId, (rules) =>
+        removeRule(rules, params.ruleId),
+      );
+      res.status(204).end();
+    },
+  );
+
+  // --- versions
+
   router.post('/profiles/:profileId/publish', requireScope('admin'), validate(one), async (_req, res) => {
     const { profileId } = parsed(res, one).params;
     const principal = principalOf(res);
     const version = await publishProfile(db, principal.accountId, profileId, principal.keyId);
     if (version === undefined) throw HttpError.notFound(`profile "${profileId}"`);
-    res.status(201).json({ profileId, version });
+    res.status(201).json(await published(principal.accountId, profileId, version));
   });
+
+  router.get('/profiles/:profileId/versions', requireScope('read'), validate(one), async (_req, res) => {
+    const { profileId } = parsed(res, one).params;
+    const { accountId } = principalOf(res);
+    if (!(await getProfile(db, accountId, profileId))) throw HttpError.notFound(`profile "${profileId}"`);
+    res.json({ versions: await listVersions(db, accountId, profileId) });
+  });
+
+  const version = { params: versionParamsSchema };
+  router.get(
+    '/profiles/:profileId/versions/:version',
+    requireScope('read'),
+    validate(version),
+    async (_req, res) => {
+      const { params } = parsed(res, version);
+      const record = await getVersion(db, principalOf(res).accountId, params.profileId, params.version);
+      if (!record) throw HttpError.notFound(`version ${params.version} of profile "${params.profileId}"`);
+      res.json(record);
+    },
+  );
+
+  router.post(
+    '/profiles/:profileId/versions/:version/republish',
+    requireScope('admin'),
+    validate(version),
+    async (_req, res) => {
+      const { params } = parsed(res, version);
+      const principal = principalOf(res);
+      const made = await republishVersion(
+        db,
+        principal.accountId,
+        params.profileId,
+        params.version,
+        principal.keyId,
+      );
+      if (made === undefined)
+        throw HttpError.notFound(`version ${params.version} of profile "${params.profileId}"`);
+      res.status(201).json({
+        republishedFrom: params.version,
+        ...(await published(principal.accountId, params.profileId, made)),
+      });
+    },
+  );
+
+  // --- simulation
+
+  const simulate = { params: profileParamsSchema, query: simulateQuerySchema };
+  router.post(
+    '/profiles/:profileId/simulate',
+    requireScope('admin'),
+    validate(simulate),
+    async (_req, res) => {
+      const { params, query } = parsed(res, simulate);
+      const { accountId } = principalOf(res);
+      const profile = await getProfile(db, accountId, params.profileId);
+      if (!profile) throw HttpError.notFound(`profile "${params.profileId}"`);
+      res.json(await simulateDraft(db, accountId, profile, query));
+    },
+  );
 
   return router;
 }

@@ -29,7 +29,8 @@ export interface Harness {
   client: Client;
   taskQueue: string;
   baseUrl: string;
-  worker: Worker;
+  /** Absent when the test runs its workers as separate processes (fault tests). */
+  worker: Worker | undefined;
   newAccount(): Promise<TestAccount>;
   shutdown(): Promise<void>;
 }
@@ -41,22 +42,20 @@ let bundle: Awaited<ReturnType<typeof bundleWorkflowCode>> | undefined;
  * queue, and the API on an ephemeral port. Each test makes its own account, so tests never
  * see each other's data.
  */
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(opts: { inProcessWorker?: boolean } = {}): Promise<Harness> {
   installTemporalRuntime('ERROR');
   const address = process.env.TEMPORAL_ADDRESS!;
   const db = createPool(process.env.DATABASE_URL!);
   const taskQueue = `test-${randomUUID()}`;
   const nativeConnection = await NativeConnection.connect({ address });
   const client = new Client({ connection: await Connection.connect({ address }), namespace: 'default' });
-  bundle ??= await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: silentBundlerLogger });
-  const worker = await createWorker({
-    connection: nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    db,
-    workflowBundle: bundle,
-  });
-  const running = worker.run();
+  let worker: Worker | undefined;
+  let running: Promise<void> = Promise.resolve();
+  if (opts.inProcessWorker ?? true) {
+    bundle ??= await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: silentBundlerLogger });
+    worker = await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, db, workflowBundle: bundle });
+    running = worker.run();
+  }
   const app = createApp({ db, temporal: client, taskQueue, logger: pino({ level: 'silent' }) });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -97,7 +96,7 @@ export async function startHarness(): Promise<Harness> {
     newAccount,
     async shutdown() {
       await new Promise((resolve) => server.close(resolve));
-      worker.shutdown();
+      worker?.shutdown();
       await running;
       await nativeConnection.close();
       await client.connection.close();

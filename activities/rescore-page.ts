@@ -1,0 +1,63 @@
+import { Context } from '@temporalio/activity';
+import { listLiveProfiles } from '../db/profiles';
+import { withTransaction, type Db } from '../db/pool';
+import { lockContactPage, readScoreVersions } from '../db/rescore';
+import { contactWorkflowId } from '../domain/ids';
+import { refreshScoresSignal } from '../workflows/definitions';
+import { rescoreContacts } from './rescore';
+
+export interface RescorePageInput {
+  accountId: string;
+  profileId: string;
+  version: number;
+  afterContactId: string | null;
+  pageSize: number;
+}
+
+export interface RescorePageResult {
+  /** False when the version is no longer live: a newer publish (or rollback) took over. */
+  live: boolean;
+  processed: number;
+  rescored: number;
+  lastContactId: string | null;
+}
+
+/**
+ * Brings one page of contacts to `version`, in one transaction that locks them, so no interaction
+ * is applied to them meanwhile. Contacts already at this version (scored by their own workflow
+ * since the publish, or by an earlier attempt of this page) are skipped: a retry redoes nothing.
+ */
+export function createRescorePage(db: Db) {
+  return async function rescorePage(input: RescorePageInput): Promise<RescorePageResult> {
+    const result = await withTransaction(db, async (tx) => {
+      const profile = (await listLiveProfiles(tx, input.accountId)).find((p) => p.profileId === input.profileId);
+      if (!profile || profile.version !== input.version) {
+        return { live: false, processed: 0, rescored: [] as string[], lastContactId: input.afterContactId };
+      }
+      const contactIds = await lockContactPage(tx, input.accountId, input.afterContactId, input.pageSize);
+      const versions = await readScoreVersions(tx, input.accountId, input.profileId, contactIds);
+      const stale = contactIds.filter((id) => (versions.get(id) ?? 0) < input.version);
+      await rescoreContacts(tx, input.accountId, profile, stale);
+      return { live: true, processed: contactIds.length, rescored: stale, lastContactId: contactIds.at(-1) ?? null };
+    });
+    await refreshRunningWorkflows(input.accountId, result.rescored);
+    return { ...result, rescored: result.rescored.length };
+  };
+}
+
+/**
+ * Running contact workflows cache scores (queries, EngagementScore); tell them to re-read. A
+ * contact without a workflow has nothing to refresh, and a lost signal only delays the refresh
+ * until that contact's next interaction.
+ */
+async function refreshRunningWorkflows(accountId: string, contactIds: string[]): Promise<void> {
+  const { client } = Context.current();
+  const CONCURRENCY = 20;
+  for (let i = 0; i < contactIds.length; i += CONCURRENCY) {
+    await Promise.allSettled(
+      contactIds
+        .slice(i, i + CONCURRENCY)
+        .map((contactId) => client.workflow.getHandle(contactWorkflowId(accountId, contactId)).signal(refreshScoresSignal)),
+    );
+  }
+}

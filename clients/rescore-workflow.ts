@@ -1,0 +1,45 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { rescoreProgressQuery, type RescoreProgress } from '../workflows/definitions';
+import type { rescoreProfileWorkflow } from '../workflows';
+import { accountAttribute } from '../workflows/search-attributes';
+
+/** One re-score per published version: a retried publish finds the same workflow. */
+export function rescoreWorkflowId(accountId: string, profileId: string, version: number): string {
+  return `rescore:${accountId}:${profileId}:v${version}`;
+}
+
+export async function startRescore(
+  temporal: Client,
+  taskQueue: string,
+  accountId: string,
+  profileId: string,
+  version: number,
+): Promise<{ workflowId: string }> {
+  const workflowId = rescoreWorkflowId(accountId, profileId, version);
+  await temporal.workflow.start<typeof rescoreProfileWorkflow>('rescoreProfileWorkflow', {
+    workflowId,
+    taskQueue,
+    args: [{ accountId, profileId, version }],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    typedSearchAttributes: [{ key: accountAttribute, value: accountId }],
+  });
+  return { workflowId };
+}
+
+/** Progress while it runs (a query), or its result once it is over; undefined if it never ran. */
+export async function readRescoreProgress(
+  temporal: Client,
+  accountId: string,
+  profileId: string,
+  version: number,
+): Promise<RescoreProgress | undefined> {
+  const handle = temporal.workflow.getHandle<typeof rescoreProfileWorkflow>(rescoreWorkflowId(accountId, profileId, version));
+  try {
+    const { status } = await handle.describe();
+    if (status.name === 'COMPLETED') return await handle.result();
+    return await handle.query(rescoreProgressQuery);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+}
