@@ -33,8 +33,8 @@ export function startWorkerProcess(taskQueue: string, env: Record<string, string
       output += chunk.toString();
       if (output.includes('worker started')) resolve();
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready:\n${output.slice(-2000)}`)));
   });
   return {
