@@ -1,4 +1,5 @@
-import type { Trigger } from '../domain/trigger';
+import { automationReferenceProblems } from '../domain/automation-reference';
+import { triggerSchema, type Trigger, type TriggerInput } from '../domain/trigger';
 import type { Queryable } from './pool';
 
 export interface TriggerRecord {
@@ -63,4 +64,17 @@ export async function listTriggerDefinitions(db: Queryable, accountId: string): 
     [accountId],
   );
   return rows.map((r) => r.definition);
+}
+
+/**
+ * Triggers declared in code (see scripts/demo-triggers.ts): validated like API input and saved
+ * with source 'code', so a deploy that changes the file changes the triggers.
+ */
+export async function syncDeclaredTriggers(db: Queryable, accountId: string, declared: readonly TriggerInput[]): Promise<void> {
+  for (const input of declared) {
+    const trigger = triggerSchema.parse(input);
+    const problems = automationReferenceProblems(trigger);
+    if (problems.length > 0) throw new Error(`declared trigger "${trigger.id}": ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+    await saveTrigger(db, accountId, trigger, 'code');
+  }
 }

@@ -1,4 +1,6 @@
 import { createApiKey, ensureAccount } from '../db/accounts';
+import { syncDeclaredTriggers } from '../db/triggers';
+import { DEMO_TRIGGERS } from './demo-triggers';
 import type { Db } from '../db/pool';
 import { DEFAULT_RULES } from '../domain/default-rules';
 import type { Interaction } from '../domain/interaction';
@@ -89,6 +91,9 @@ export async function seedDemo(opts: { db: Db; baseUrl: string; apiKey: string }
   });
   const profile = await call('GET', '/profiles/engagement');
   if (profile.liveVersion === null) await call('POST', '/profiles/engagement/publish');
+
+  // Declared before any interaction, so the demo's first scores already start automations.
+  await syncDeclaredTriggers(opts.db, DEMO_ACCOUNT_ID, DEMO_TRIGGERS);
 
   for (const contact of demoContacts) {
     await call('POST', '/contacts', { id: contact.id, name: contact.name, email: contact.email });
