@@ -21,6 +21,15 @@ const envSchema = z.object({
   /** smtp://host:port (smtps:// for TLS, user:pass@ for auth). Unset: email is recorded in Postgres (email_outbox). */
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   SMTP_FROM: z.string().min(3).default('Pulse <pulse@localhost>'),
+  /** Per API key, on POST /contacts/:id/interactions and /score-adjustments: sustained requests per second... */
+  RATE_LIMIT_INGEST_PER_SECOND: z.coerce.number().positive().default(200),
+  /** ...and how many may come at once after a quiet spell (the token bucket's size). */
+  RATE_LIMIT_INGEST_BURST: z.coerce.number().int().min(1).default(400),
+  /** host:port where the worker serves Temporal SDK metrics for Prometheus (/metrics); unset: none. */
+  WORKER_METRICS_ADDRESS: z
+    .string()
+    .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port')
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,30 +1,135 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { createApiKey, ensureAccount } from '../db/accounts';
+import { installTemporalRuntime } from '../config/temporal-runtime';
+import { ensureAccount } from '../db/accounts';
 import { upsertContact } from '../db/contacts';
 import { insertInteractions } from '../db/interactions';
-import { createProfile, publishProfile } from '../db/profiles';
 import { migrate } from '../db/migrate';
-import { createPool } from '../db/pool';
+import { createPool, type Db } from '../db/pool';
+import { createProfile, publishProfile } from '../db/profiles';
+import { saveTrigger } from '../db/triggers';
 import { DEFAULT_RULES } from '../domain/default-rules';
 import { contactWorkflowId } from '../domain/ids';
-import { startEmbeddedPostgres } from '../stack/embedded-postgres';
+import { triggerSchema } from '../domain/trigger';
 import { findTemporalCli } from '../stack/temporal-binaries';
+import { startEmbeddedPostgres } from '../stack/embedded-postgres';
 import { startTemporalDevServer } from '../stack/temporal-dev-server';
 import { createWorker } from '../worker/create-worker';
-import { contactScoreQuery, interactionsReceivedSignal } from '../workflows/definitions';
+import { adjustScoreUpdate, contactScoreQuery, interactionsReceivedSignal } from '../workflows/definitions';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
+const HISTORIES = path.resolve(__dirname, '..', 'test', 'histories');
+const TASK_QUEUE = 'record';
+
+interface Scenario {
+  file: string;
+  contactId: string;
+  run(ctx: { db: Db; client: Client; workflowId: string; contactId: string }): Promise<string>;
+}
+
 /**
- * Records real histories of contactScoringWorkflow into test/histories/, for the replay test.
- * Run after a deliberate change of workflow shape (and keep the old files: old histories must
- * keep replaying, which is what patched() is for).
+ * Records real histories of contactScoringWorkflow into test/histories/ for the replay test.
+ * Existing files are kept: old histories must keep replaying after a change (that is what
+ * patched() is for). `--force` re-records them.
  */
+const scenarios: Scenario[] = [
+  {
+    // Three signals and a hand-off: signal, activity, search attributes, continue-as-new.
+    file: 'contact-scoring-continue-as-new.json',
+    contactId: 'ada',
+    async run({ db, client, workflowId, contactId }) {
+      const handle = await client.workflow.start('contactScoringWorkflow', {
+        workflowId,
+        taskQueue: TASK_QUEUE,
+        args: [{ accountId: 'rec', contactId, maxSignalsPerRun: 3 }],
+      });
+      for (const [i, type] of ['email_opened', 'email_clicked', 'tag_added', 'payment_succeeded'].entries()) {
+        await deliver(db, client, workflowId, contactId, `rec-${i}`, type);
+      }
+      await until(client, workflowId, (v) => v.runNumber >= 2 && v.appliedCount === 4);
+      return handle.firstExecutionRunId;
+    },
+  },
+  {
+    // A trigger fires (child workflow) and staff adjust the score (update), then a hand-off.
+    file: 'contact-scoring-trigger-and-adjustment.json',
+    contactId: 'grace',
+    async run({ db, client, workflowId, contactId }) {
+      const handle = await client.workflow.start('contactScoringWorkflow', {
+        workflowId,
+        taskQueue: TASK_QUEUE,
+        args: [{ accountId: 'rec', contactId, maxSignalsPerRun: 3 }],
+      });
+      await deliver(db, client, workflowId, contactId, 'g-1', 'payment_succeeded');
+      await until(client, workflowId, (v) => v.appliedCount === 1);
+      await client.workflow.executeUpdateWithStart(adjustScoreUpdate, {
+        updateId: 'adj:rec-1',
+        args: [
+          {
+            adjustmentId: 'adj:rec-1',
+            profileId: 'engagement',
+            points: -3,
+            reason: 'recording',
+            actor: 'recorder',
+          },
+        ],
+        startWorkflowOperation: new WithStartWorkflowOperation('contactScoringWorkflow', {
+          workflowId,
+          taskQueue: TASK_QUEUE,
+          args: [{ accountId: 'rec', contactId }],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        }),
+      });
+      await deliver(db, client, workflowId, contactId, 'g-2', 'email_opened');
+      await deliver(db, client, workflowId, contactId, 'g-3', 'email_opened');
+      await until(client, workflowId, (v) => v.runNumber >= 2 && v.appliedCount === 4);
+      return handle.firstExecutionRunId;
+    },
+  },
+];
+
+async function deliver(
+  db: Db,
+  client: Client,
+  workflowId: string,
+  contactId: string,
+  id: string,
+  type: string,
+) {
+  const occurredAt = new Date().toISOString();
+  await insertInteractions(db, 'rec', contactId, [
+    { id, type, occurredAt, attributes: type === 'tag_added' ? { tag: 'vip' } : {} },
+  ]);
+  await client.workflow.getHandle(workflowId).signal(interactionsReceivedSignal, [{ id, type, occurredAt }]);
+  await new Promise((r) => setTimeout(r, 300));
+}
+
+async function until(
+  client: Client,
+  workflowId: string,
+  done: (view: Awaited<ReturnType<typeof query>>) => boolean,
+) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const view = await query(client, workflowId);
+    if (done(view)) return;
+    if (Date.now() > deadline) throw new Error(`unexpected recording state ${JSON.stringify(view)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const query = (client: Client, workflowId: string) =>
+  client.workflow.getHandle(workflowId).query(contactScoreQuery);
+
 async function main(): Promise<void> {
+  const force = process.argv.includes('--force');
+  const todo = scenarios.filter((s) => force || !existsSync(path.join(HISTORIES, s.file)));
+  if (todo.length === 0) return console.log('all histories recorded; --force re-records them');
+  installTemporalRuntime('WARN');
   const root = mkdtempSync(path.join(os.tmpdir(), 'pulse-record-'));
   const postgres = await startEmbeddedPostgres({ dataDir: path.join(root, 'pg'), database: 'pulse' });
   const server = await startTemporalDevServer({
@@ -36,60 +141,46 @@ async function main(): Promise<void> {
   try {
     await migrate(postgres.url);
     await ensureAccount(db, 'rec', 'recording');
-    await createApiKey(db, { accountId: 'rec', scopes: ['admin'], name: 'rec' });
     await createProfile(db, 'rec', { id: 'engagement', name: 'Engagement', rules: DEFAULT_RULES });
     await publishProfile(db, 'rec', 'engagement', 'recorder');
-    await upsertContact(db, 'rec', { id: 'ada' });
+    const reward = triggerSchema.parse({
+      id: 'reward',
+      profileId: 'engagement',
+      condition: { op: 'gte', value: 15 },
+      reentry: { policy: 'always' },
+      automation: 'reward_offer',
+    });
+    await saveTrigger(db, 'rec', reward);
 
     const connection = await NativeConnection.connect({ address: server.address });
     const client = new Client({ connection: await Connection.connect({ address: server.address }) });
-    const worker = await createWorker({ connection, namespace: 'default', taskQueue: 'record', db });
+    const worker = await createWorker({ connection, namespace: 'default', taskQueue: TASK_QUEUE, db });
     await worker.runUntil(async () => {
-      const workflowId = contactWorkflowId('rec', 'ada');
-      // A run that takes three signals and hands over: covers signal, activity, search attributes and continue-as-new.
-      const handle = await client.workflow.start('contactScoringWorkflow', {
-        workflowId,
-        taskQueue: 'record',
-        args: [{ accountId: 'rec', contactId: 'ada', maxSignalsPerRun: 3 }],
-      });
-      const firstRunId = handle.firstExecutionRunId;
-      const types = ['email_opened', 'email_clicked', 'tag_added', 'payment_succeeded'];
-      for (const [i, type] of types.entries()) {
-        const interaction = {
-          id: `rec-${i}`,
-          type,
-          occurredAt: new Date().toISOString(),
-          attributes: (type === 'tag_added' ? { tag: 'vip' } : {}) as Record<string, string>,
-        };
-        await insertInteractions(db, 'rec', 'ada', [interaction]);
-        await handle.signal(interactionsReceivedSignal, [
-          { id: interaction.id, type, occurredAt: interaction.occurredAt },
-        ]);
-        await new Promise((r) => setTimeout(r, 300));
+      for (const scenario of todo) {
+        await upsertContact(db, 'rec', {
+          id: scenario.contactId,
+          email: `${scenario.contactId}@example.com`,
+        });
+        const workflowId = contactWorkflowId('rec', scenario.contactId);
+        const runId = await scenario.run({ db, client, workflowId, contactId: scenario.contactId });
+        // The CLI writes the same JSON the Web UI downloads, which runReplayHistory reads.
+        const json = execFileSync(await findTemporalCli(), [
+          'workflow',
+          'show',
+          '--address',
+          server.address,
+          '--workflow-id',
+          workflowId,
+          '--run-id',
+          runId,
+          '--output',
+          'json',
+        ]).toString();
+        writeFileSync(path.join(HISTORIES, scenario.file), json);
+        console.log(
+          `wrote ${scenario.file} (${(JSON.parse(json) as { events: unknown[] }).events.length} events)`,
+        );
       }
-      const deadline = Date.now() + 20_000;
-      for (;;) {
-        const view = await client.workflow.getHandle(workflowId).query(contactScoreQuery);
-        if (view.runNumber >= 2 && view.appliedCount === 4) break;
-        if (Date.now() > deadline) throw new Error(`unexpected recording state ${JSON.stringify(view)}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      // The CLI writes the same JSON the Web UI downloads, which runReplayHistory reads.
-      const json = execFileSync(await findTemporalCli(), [
-        'workflow',
-        'show',
-        '--address',
-        server.address,
-        '--workflow-id',
-        workflowId,
-        '--run-id',
-        firstRunId,
-        '--output',
-        'json',
-      ]).toString();
-      const file = path.resolve(__dirname, '..', 'test', 'histories', 'contact-scoring-continue-as-new.json');
-      writeFileSync(file, json);
-      console.log(`wrote ${file} (${(JSON.parse(json) as { events: unknown[] }).events.length} events)`);
     });
     await connection.close();
     await client.connection.close();
