@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
@@ -177,6 +177,9 @@ async function main(): Promise<void> {
           'json',
         ]).toString();
         writeFileSync(path.join(HISTORIES, scenario.file), json);
+        const idsFile = path.join(HISTORIES, 'workflow-ids.json');
+        const ids = existsSync(idsFile) ? (JSON.parse(readFileSync(idsFile, 'utf8')) as Record<string, string>) : {};
+        writeFileSync(idsFile, JSON.stringify({ ...ids, [scenario.file]: workflowId }, null, 2) + '\n');
         console.log(
           `wrote ${scenario.file} (${(JSON.parse(json) as { events: unknown[] }).events.length} events)`,
         );
