@@ -6,6 +6,8 @@ import { listTriggerDefinitions } from '../db/triggers';
 import { markDndAll } from '../db/contacts';
 import { computeScoreChanges, SCORE_ADJUSTMENT_TYPE } from '../domain/score-computation';
 import { readScoreVersions } from '../db/rescore';
+import { readRuleHistory } from '../db/rule-history';
+import { readNextExpiry } from '../db/expiry';
 import { rescoreContacts } from './rescore';
 import type { ApplyScoringInput, ApplyScoringResult } from '../domain/scoring-messages';
 
@@ -44,7 +46,8 @@ export function createApplyScoringRules(db: Db) {
       }
       const interactions = await claimUnappliedInteractions(tx, accountId, contactId, maxInteractions);
       const current = await readCurrentScores(tx, accountId, contactId);
-      const { scores, changes, scoreChanges } = computeScoreChanges(profiles, current, interactions);
+      const history = await readRuleHistory(tx, accountId, contactId, profiles);
+      const { scores, changes, scoreChanges } = computeScoreChanges(profiles, current, interactions, history);
       await appendLedger(tx, accountId, contactId, changes);
       await saveScores(tx, accountId, contactId, scores);
       // Do-not-disturb is a fact about the contact, not only points: actions check it before sending.
@@ -60,6 +63,7 @@ export function createApplyScoringRules(db: Db) {
         scoreChanges,
         triggers: scoreChanges.length > 0 ? await listTriggerDefinitions(tx, accountId) : [],
         dndAllEnabled,
+        nextExpiryAt: await readNextExpiry(tx, accountId, contactId),
         appliedAdjustmentIds: interactions.filter((i) => i.type === SCORE_ADJUSTMENT_TYPE).map((i) => i.id),
       };
     });

@@ -4,6 +4,7 @@ import { createApplyScoringRules } from './apply-scoring-rules';
 import { createModifyEngagementScore } from './modify-engagement-score';
 import { createRecordScoreAdjustment } from './record-score-adjustment';
 import { createRescorePage } from './rescore-page';
+import { createExpirePoints } from './expire-points';
 import { countContacts } from '../db/rescore';
 import { createOutboxMailer, type Mailer } from './mailer';
 import { createOutboxSmsProvider, type SmsProvider } from './sms-provider';
@@ -18,6 +19,7 @@ export function createActivities({ db, mailer, sms }: { db: Db; mailer?: Mailer;
     recordScoreAdjustment: createRecordScoreAdjustment(db),
     modifyEngagementScore: createModifyEngagementScore(db),
     rescorePage: createRescorePage(db),
+    expirePoints: createExpirePoints(db),
     countAccountContacts: (accountId: string) => countContacts(db, accountId),
     ...createActionActivities({
       db,

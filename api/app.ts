@@ -16,12 +16,20 @@ import { rescoreRouter } from './profiles/rescore-router';
 import { startRescore } from '../clients/rescore-workflow';
 import { triggersRouter } from './triggers/router';
 import { scoreAdjustmentsRouter } from './contacts/score-adjustments';
+import { createApiMetrics } from './metrics';
+import {
+  DEFAULT_INGEST_RATE_LIMIT,
+  tokenBucketRateLimit,
+  type RateLimitOptions,
+} from './middleware/rate-limit';
 
 export interface AppDeps {
   db: Db;
   temporal: Client;
   taskQueue: string;
   logger: Logger;
+  /** Per API key on interaction ingest and score adjustments; default 200/s, bursts of 400. */
+  rateLimit?: RateLimitOptions | undefined;
 }
 
 /** Builds the app without listening, so tests and the server share one definition. */
@@ -29,6 +37,8 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  const metrics = createApiMetrics();
+  app.use(metrics.record);
 
   app.use((req, res, next) => {
     const requestId = /^[\w-]{1,100}$/.test(req.get('x-request-id') ?? '')
@@ -56,10 +66,13 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(healthRouter(deps));
   app.use(openapiRouter());
+  app.get('/metrics', metrics.expose);
 
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   app.use(authenticate(deps.db));
-  app.use(contactsRouter(deps));
+  // One bucket per key across both ingest routes.
+  const ingestLimit = tokenBucketRateLimit(deps.rateLimit ?? DEFAULT_INGEST_RATE_LIMIT);
+  app.use(contactsRouter({ ...deps, ingestLimit }));
   app.use(
     profilesRouter({
       db: deps.db,
@@ -73,7 +86,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(contactListRouter(deps));
   app.use(listsRouter(deps));
   app.use(triggersRouter(deps));
-  app.use(scoreAdjustmentsRouter(deps));
+  app.use(scoreAdjustmentsRouter({ ...deps, ingestLimit }));
   app.use((req) => {
     throw HttpError.notFound(`route ${req.method} ${req.path}`);
   });

@@ -53,10 +53,11 @@ export async function appendLedger(
 ): Promise<number> {
   if (changes.length === 0) return 0;
   const { rowCount } = await db.query(
-    `INSERT INTO score_ledger (account_id, contact_id, profile_id, profile_version, interaction_id, rule_id, delta, score_after)
-     SELECT $1, $2, c.profile_id, c.profile_version, c.interaction_id, c.rule_id, c.delta, c.score_after
+    `INSERT INTO score_ledger (account_id, contact_id, profile_id, profile_version, interaction_id, rule_id, delta, score_after, expires_at)
+     SELECT $1, $2, c.profile_id, c.profile_version, c.interaction_id, c.rule_id, c.delta, c.score_after, c.expires_at
      FROM jsonb_to_recordset($3::jsonb)
-       AS c(profile_id text, profile_version integer, interaction_id text, rule_id text, delta integer, score_after integer)
+       AS c(profile_id text, profile_version integer, interaction_id text, rule_id text, delta integer, score_after integer,
+            expires_at timestamptz)
      ON CONFLICT (account_id, contact_id, profile_id, profile_version, interaction_id, rule_id) DO NOTHING`,
     [
       accountId,
@@ -69,6 +70,7 @@ export async function appendLedger(
           rule_id: c.ruleId,
           delta: c.delta,
           score_after: c.scoreAfter,
+          expires_at: c.expiresAt ?? null,
         })),
       ),
     ],

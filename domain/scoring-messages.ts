@@ -56,6 +56,7 @@ export interface CarriedState {
   triggerStates: Record<string, TriggerState>;
   /** Automations started recently, told to stop sending when the contact enables do-not-disturb. */
   recentAutomations: string[];
+  nextExpiryAt?: string | null;
 }
 
 export interface ApplyScoringInput {
@@ -81,6 +82,8 @@ export interface ApplyScoringResult {
   dndAllEnabled: boolean;
   /** Score adjustments applied by this call, so pending adjustment updates can answer. */
   appliedAdjustmentIds: string[];
+  /** When the contact's next points lapse (rules with expiresAfterDays); null when none will. */
+  nextExpiryAt?: string | null;
 }
 
 export interface ContactScoreView {

@@ -75,7 +75,9 @@ async function main(): Promise<void> {
     stops.push(() => temporal.connection.close());
     await ensureSearchAttributes(temporal, env.TEMPORAL_NAMESPACE, SEARCH_ATTRIBUTES);
 
-    installTemporalRuntime('WARN');
+    // Unlike worker/main.ts, npm start always serves the worker's SDK metrics (locally only by default).
+    const workerMetrics = env.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464';
+    installTemporalRuntime('WARN', { metricsBindAddress: workerMetrics });
     const connection = await NativeConnection.connect({ address: temporalAddress });
     const worker = await createWorker({
       connection,
@@ -96,6 +98,7 @@ async function main(): Promise<void> {
       temporal,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       logger: logger.child({ component: 'api' }),
+      rateLimit: { perSecond: env.RATE_LIMIT_INGEST_PER_SECOND, burst: env.RATE_LIMIT_INGEST_BURST },
     });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(env.PORT, env.HOST, () => resolve(s)).once('error', reject);
@@ -111,6 +114,7 @@ async function main(): Promise<void> {
       `  API          ${apiUrl}   (demo key: ${env.PULSE_DEMO_API_KEY})`,
       `  Temporal     ${temporalAddress}${temporalUi ? `   UI: ${temporalUi}` : ''}`,
       `  Postgres     ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`,
+      `  Metrics      API ${apiUrl}/metrics   worker http://${workerMetrics}/metrics`,
       '',
       `  Try: curl -H 'Authorization: Bearer ${env.PULSE_DEMO_API_KEY}' ${apiUrl}/contacts/ada/score`,
       '  Ctrl-C stops everything; data stays in ' + dataDir,

@@ -15,7 +15,9 @@ async function main(): Promise<void> {
       'DATABASE_URL and TEMPORAL_ADDRESS must be set (npm start runs everything locally without them)',
     );
   }
-  installTemporalRuntime('INFO');
+  installTemporalRuntime('INFO', { metricsBindAddress: env.WORKER_METRICS_ADDRESS });
+  if (env.WORKER_METRICS_ADDRESS)
+    logger.info({ url: `http://${env.WORKER_METRICS_ADDRESS}/metrics` }, 'worker metrics for Prometheus');
   const db = createPool(env.DATABASE_URL);
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   const worker = await createWorker({

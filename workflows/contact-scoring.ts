@@ -14,7 +14,12 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type * as activities from '../activities';
-import type { ContactScoringInput, InteractionRef, ScoreAdjustmentRequest } from '../domain/scoring-messages';
+import type {
+  ApplyScoringResult,
+  ContactScoringInput,
+  InteractionRef,
+  ScoreAdjustmentRequest,
+} from '../domain/scoring-messages';
 import type { AutomationInput } from '../domain/actions';
 import type { LedgerChange, ProfileScore, ScoreChange } from '../domain/score-computation';
 import type { Trigger } from '../domain/trigger';
@@ -31,7 +36,7 @@ import {
   triggerAttribute,
 } from './search-attributes';
 
-const { applyScoringRules, recordScoreAdjustment } = proxyActivities<
+const { applyScoringRules, recordScoreAdjustment, expirePoints } = proxyActivities<
   ReturnType<typeof activities.createActivities>
 >({
   startToCloseTimeout: '30 seconds',
@@ -69,6 +74,7 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
   const recentIds = new Set<string>(carried?.recentInteractionIds ?? []);
   let triggerStates: Record<string, TriggerState> = carried?.triggerStates ?? {};
   let recentAutomations: string[] = carried?.recentAutomations ?? [];
+  let nextExpiryAt: string | null = carried?.nextExpiryAt ?? null;
   let signalsThisRun = 0;
   // A first run sweeps what was stored before the workflow existed (e.g. the API died before signalling).
   let sweep = carried === undefined || pending.length > 0;
@@ -137,21 +143,35 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
     adjustmentsInFlight === 0;
 
   for (;;) {
-    await condition(() => pending.length > 0 || sweep || handOffDue());
+    const wake = () => pending.length > 0 || sweep || handOffDue();
+    // Points that lapse wake the workflow on a durable timer (runs recorded before expiry replay without it).
+    const woken =
+      nextExpiryAt !== null && patched('point-expiry')
+        ? await condition(wake, Math.max(Date.parse(nextExpiryAt) - Date.now(), 1))
+        : (await condition(wake), true);
     if (handOffDue()) break;
+
+    if (!woken) {
+      const lapsed = await expirePoints({ accountId, contactId, asOf: Date.now() });
+      if (!lapsed.contactExists) return;
+      await absorb(lapsed);
+      continue;
+    }
 
     pending.length = 0;
     sweep = false;
-    const result = await applyScoringRules({
-      accountId,
-      contactId,
-      maxInteractions: MAX_INTERACTIONS_PER_ACTIVITY,
-    });
+    const result = await applyScoringRules({ accountId, contactId, maxInteractions: MAX_INTERACTIONS_PER_ACTIVITY });
     if (!result.contactExists) return; // the contact was deleted: nothing left to score
     sweep ||= result.remaining; // an update may have asked for another pass meanwhile
     appliedCount += result.applied;
     for (const id of result.appliedAdjustmentIds ?? []) appliedAdjustments.add(id);
+    await absorb(result);
+  }
+
+  /** What every scoring pass leaves behind: cached scores, search attributes, triggers, expiry. */
+  async function absorb(result: ApplyScoringResult): Promise<void> {
     recentChanges = [...recentChanges, ...result.recentChanges].slice(-RECENT_CHANGES_KEPT);
+    if (result.nextExpiryAt !== undefined) nextExpiryAt = result.nextExpiryAt;
     if (!sameScores(scores, result.scores)) {
       scores = result.scores;
       publishScores(scores);
@@ -162,13 +182,7 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
       const fires = evaluate(result.triggers ?? [], result.scoreChanges ?? []);
       for (const fire of fires) {
         const trigger = result.triggers.find((t) => t.id === fire.triggerId)!;
-        const id = await startAutomation(
-          accountId,
-          contactId,
-          trigger,
-          fire,
-          triggerStates[fire.triggerId]!.fires,
-        );
+        const id = await startAutomation(accountId, contactId, trigger, fire, triggerStates[fire.triggerId]!.fires);
         recentAutomations = [...recentAutomations, id].slice(-RECENT_AUTOMATIONS_KEPT);
       }
     }
@@ -200,6 +214,7 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
       runNumber,
       triggerStates,
       recentAutomations,
+      nextExpiryAt,
     },
   });
 }

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { getContact, upsertContact } from '../../db/contacts';
 import { insertInteractions } from '../../db/interactions';
 import type { Db } from '../../db/pool';
@@ -11,7 +11,13 @@ import { HttpError } from '../http-error';
 import { deliverInteractions } from '../../clients/contact-workflow';
 import { contactBodySchema, contactParamsSchema, ledgerQuerySchema } from './schemas';
 
-export function contactsRouter(deps: { db: Db; temporal: Client; taskQueue: string }): Router {
+export function contactsRouter(deps: {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  /** Per-key rate limit of the ingest routes (api/middleware/rate-limit.ts). */
+  ingestLimit: RequestHandler;
+}): Router {
   const { db, temporal, taskQueue } = deps;
   const router = Router();
 
@@ -35,6 +41,7 @@ export function contactsRouter(deps: { db: Db; temporal: Client; taskQueue: stri
   router.post(
     '/contacts/:contactId/interactions',
     requireScope('write'),
+    deps.ingestLimit,
     validate(ingest),
     async (_req, res) => {
       const { accountId } = principalOf(res);

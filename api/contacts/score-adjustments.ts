@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { getContact } from '../../db/contacts';
 import type { Db } from '../../db/pool';
@@ -34,12 +34,19 @@ export const adjustmentBodySchema = z.strictObject({
  * "See and update the score": a Temporal Update on the contact's workflow (started if needed),
  * so the change is serialised with interactions, ledgered with who made it, and seen by triggers.
  */
-export function scoreAdjustmentsRouter(deps: { db: Db; temporal: Client; taskQueue: string }): Router {
+export function scoreAdjustmentsRouter(deps: {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  /** Per-key rate limit of the ingest routes (api/middleware/rate-limit.ts). */
+  ingestLimit: RequestHandler;
+}): Router {
   const router = Router();
   const schemas = { params: contactParamsSchema, body: adjustmentBodySchema };
   router.post(
     '/contacts/:contactId/score-adjustments',
     requireScope('write'),
+    deps.ingestLimit,
     validate(schemas),
     async (_req, res) => {
       const principal = principalOf(res);

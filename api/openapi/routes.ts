@@ -72,6 +72,12 @@ const ContactPage = named('ContactPage', contactPageSchema);
 const SmartList = named('SmartList', smartListSchema);
 const Profile = named('Profile', profileSchema);
 
+/** Both ingest routes share one token bucket per API key (api/middleware/rate-limit.ts). */
+const RATE_LIMITED: ResponseDoc = {
+  description:
+    'this API key sent more than RATE_LIMIT_INGEST_PER_SECOND requests per second (bursts of RATE_LIMIT_INGEST_BURST) to interactions and score adjustments together; `Retry-After` says when to retry, `RateLimit-*` headers come with every answer',
+};
+
 /**
  * Every route the app serves, with the very schemas its router validates with. openapi.test.ts
  * checks this table against the routes Express actually has, both ways.
@@ -116,6 +122,18 @@ export const ROUTES: RouteDoc[] = [
     summary: 'Browsable API documentation (Swagger UI)',
     tag: 'operations',
     responses: { 200: { description: 'HTML page', contentType: 'text/html' } },
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    operationId: 'metrics',
+    summary: 'Prometheus metrics of this API process',
+    description:
+      '`http_requests_total` and `http_request_duration_seconds` by method, route template and status, and Node process metrics. Unauthenticated, like /healthz: expose it only where Prometheus scrapes.',
+    tag: 'operations',
+    responses: {
+      200: { description: 'Prometheus text exposition format', contentType: 'text/plain; version=0.0.4' },
+    },
   },
 
   // --- contacts
@@ -176,6 +194,7 @@ export const ROUTES: RouteDoc[] = [
     body: named('InteractionBatch', interactionBatchDocSchema),
     responses: {
       202: { description: 'stored; scoring follows', body: named('IngestResult', ingestResultSchema) },
+      429: RATE_LIMITED,
     },
   },
   {
@@ -421,6 +440,7 @@ export const ROUTES: RouteDoc[] = [
     responses: {
       201: { description: 'applied', body: named('ScoreAdjustmentResult', adjustmentResultSchema) },
       409: { description: 'the profile is not published', body: undefined },
+      429: RATE_LIMITED,
     },
   },
 ];

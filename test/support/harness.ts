@@ -5,7 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
 import { installTemporalRuntime } from '../../config/temporal-runtime';
 import pino from 'pino';
-import { createApp } from '../../api/app';
+import { createApp, type AppDeps } from '../../api/app';
 import { createApiKey, ensureAccount, type ApiKeyScope } from '../../db/accounts';
 import { createPool, type Db } from '../../db/pool';
 import { createWorker, workflowsPath } from '../../worker/create-worker';
@@ -42,7 +42,13 @@ let bundle: Awaited<ReturnType<typeof bundleWorkflowCode>> | undefined;
  * queue, and the API on an ephemeral port. Each test makes its own account, so tests never
  * see each other's data.
  */
-export async function startHarness(opts: { inProcessWorker?: boolean } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: {
+    inProcessWorker?: boolean;
+    /** Options of the app under test, e.g. a low rate limit. */
+    appOptions?: Pick<AppDeps, 'rateLimit'>;
+  } = {},
+): Promise<Harness> {
   installTemporalRuntime('ERROR');
   const address = process.env.TEMPORAL_ADDRESS!;
   const db = createPool(process.env.DATABASE_URL!);
@@ -56,7 +62,7 @@ export async function startHarness(opts: { inProcessWorker?: boolean } = {}): Pr
     worker = await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, db, workflowBundle: bundle });
     running = worker.run();
   }
-  const app = createApp({ db, temporal: client, taskQueue, logger: pino({ level: 'silent' }) });
+  const app = createApp({ db, temporal: client, taskQueue, logger: pino({ level: 'silent' }), ...opts.appOptions });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
