@@ -123,3 +123,16 @@ export const adjustmentResultSchema = z.object({
   profileId: z.string(),
   score: z.int().nullable(),
 });
+
+export const rescoreProgressSchema = z.object({
+  accountId: z.string(),
+  profileId: z.string(),
+  version: z.int(),
+  total: z.int(),
+  done: z.int(),
+  rescored: z.int(),
+  startedAt: z.number(),
+  rate: z.number(),
+  etaSeconds: z.number().nullable(),
+  state: z.enum(['running', 'finished', 'superseded']),
+});

@@ -17,7 +17,8 @@ import {
 import { adjustmentBodySchema } from '../contacts/score-adjustments';
 import { pauseTriggerSchema, triggerParamsSchema } from '../triggers/router';
 import { triggerSchema } from '../../domain/trigger';
-import { createProfileSchema, draftRulesSchema, profileParamsSchema } from '../profiles/schemas';
+import { PROFILE_ROUTES } from '../profiles/openapi';
+import { rescoreParamsSchema } from '../profiles/rescore-router';
 import {
   contactSchema,
   contactScoreSchema,
@@ -27,10 +28,8 @@ import {
   ledgerSchema,
   livenessSchema,
   notReadySchema,
-  profileCollectionSchema,
-  profileSchema,
-  publishedSchema,
   readinessSchema,
+  rescoreProgressSchema,
   adjustmentResultSchema,
   triggerCollectionSchema,
   triggerRecordSchema,
@@ -70,7 +69,6 @@ const named = (name: string, schema: z.ZodType): Named => ({ name, schema });
 const Contact = named('Contact', contactSchema);
 const ContactPage = named('ContactPage', contactPageSchema);
 const SmartList = named('SmartList', smartListSchema);
-const Profile = named('Profile', profileSchema);
 
 /** Both ingest routes share one token bucket per API key (api/middleware/rate-limit.ts). */
 const RATE_LIMITED: ResponseDoc = {
@@ -219,62 +217,18 @@ export const ROUTES: RouteDoc[] = [
     responses: { 200: { description: 'ledger entries', body: named('Ledger', ledgerSchema) } },
   },
 
-  // --- profiles
+  // --- profiles: documented next to their router
+  ...PROFILE_ROUTES,
   {
     method: 'get',
-    path: '/profiles',
-    operationId: 'listProfiles',
-    summary: 'Score profiles',
+    path: '/profiles/:profileId/versions/:version/rescore',
+    operationId: 'getRescoreProgress',
+    summary: 'Progress of the re-score a publish started',
+    description: 'done / total contacts, rate (contacts per second), ETA, and state: running, finished or superseded (a newer version took over).',
     tag: 'profiles',
     scope: 'read',
-    responses: {
-      200: { description: 'all profiles', body: named('ProfileCollection', profileCollectionSchema) },
-    },
-  },
-  {
-    method: 'post',
-    path: '/profiles',
-    operationId: 'createProfile',
-    summary: 'Create a score profile (draft)',
-    description: "The account's first profile becomes its default.",
-    tag: 'profiles',
-    scope: 'admin',
-    body: named('ProfileInput', createProfileSchema),
-    responses: {
-      201: { description: 'created', body: Profile },
-      409: { description: 'the id is taken', body: undefined },
-    },
-  },
-  {
-    method: 'get',
-    path: '/profiles/:profileId',
-    operationId: 'getProfile',
-    summary: 'A score profile',
-    tag: 'profiles',
-    scope: 'read',
-    params: profileParamsSchema,
-    responses: { 200: { description: 'the profile', body: Profile } },
-  },
-  {
-    method: 'put',
-    path: '/profiles/:profileId/draft/rules',
-    operationId: 'setDraftRules',
-    summary: "Replace a profile's draft rules",
-    tag: 'profiles',
-    scope: 'admin',
-    params: profileParamsSchema,
-    body: named('DraftRules', draftRulesSchema),
-    responses: { 200: { description: 'the profile', body: Profile } },
-  },
-  {
-    method: 'post',
-    path: '/profiles/:profileId/publish',
-    operationId: 'publishProfile',
-    summary: 'Publish the draft as the next live version',
-    tag: 'profiles',
-    scope: 'admin',
-    params: profileParamsSchema,
-    responses: { 201: { description: 'published', body: named('Published', publishedSchema) } },
+    params: rescoreParamsSchema,
+    responses: { 200: { description: 'progress', body: named('RescoreProgress', rescoreProgressSchema) } },
   },
 
   // --- smart lists

@@ -171,10 +171,10 @@ const quietBundler = {
       const page = browser.pages()[0] ?? (await browser.newPage());
       await page.goto(`${s.temporal.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(QUERY)}`);
 
-      await page.waitForFunction((id) => document.body.innerText.includes(id), hot, { timeout: 60_000 });
+      await page.getByText(hot, { exact: true }).first().waitFor({ timeout: 60_000 });
       fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
-      const text = await page.evaluate(() => document.body.innerText);
+      const text = await page.locator('body').innerText();
       expect(text).toContain(hot);
       // The query was applied, not just any list of workflows shown.
       expect(text).not.toContain(cold);

@@ -1,4 +1,3 @@
-import type { ApiKeyScope } from '../../db/accounts';
 import { API_KEY_SCOPES } from '../../db/accounts';
 import { contactWorkflowId } from '../../domain/ids';
 import { ROUTES, type RouteDoc } from '../../api/openapi/routes';
@@ -250,7 +249,7 @@ describe('access control across every documented route', () => {
     let checked = 0;
     for (const route of scoped) {
       const needed = API_KEY_SCOPES.indexOf(route.scope!);
-      for (const lower of API_KEY_SCOPES.slice(0, needed) as ApiKeyScope[]) {
+      for (const lower of API_KEY_SCOPES.slice(0, needed)) {
         const res = await call(a, route, ids, a.keys[lower]);
         expect([key(route), lower, res.status]).toEqual([key(route), lower, 403]);
         expect(res.body.detail).toBe(`this API key lacks the "${route.scope}" scope`);
