@@ -28,7 +28,12 @@ const TASK_QUEUE = 'record';
 interface Scenario {
   file: string;
   contactId: string;
-  run(ctx: { db: Db; client: Client; workflowId: string; contactId: string }): Promise<string>;
+  run(ctx: {
+    db: Db;
+    client: Client;
+    workflowId: string;
+    contactId: string;
+  }): Promise<string | { workflowId: string; runId: string }>;
 }
 
 /**
@@ -88,6 +93,22 @@ const scenarios: Scenario[] = [
       await deliver(db, client, workflowId, contactId, 'g-3', 'email_opened');
       await until(client, workflowId, (v) => v.runNumber >= 2 && v.appliedCount === 4);
       return handle.firstExecutionRunId;
+    },
+  },
+  {
+    // A re-score walking pages of contacts to the end.
+    file: 'rescore-profile.json',
+    contactId: 'r0',
+    async run({ db, client }) {
+      for (let i = 1; i <= 4; i++) await upsertContact(db, 'rec', { id: `r${i}` });
+      const version = await publishProfile(db, 'rec', 'engagement', 'recorder');
+      const handle = await client.workflow.start('rescoreProfileWorkflow', {
+        workflowId: `rescore:rec:engagement:v${version}`,
+        taskQueue: TASK_QUEUE,
+        args: [{ accountId: 'rec', profileId: 'engagement', version, pageSize: 2 }],
+      });
+      await handle.result();
+      return { workflowId: handle.workflowId, runId: handle.firstExecutionRunId };
     },
   },
 ];
@@ -161,8 +182,16 @@ async function main(): Promise<void> {
           id: scenario.contactId,
           email: `${scenario.contactId}@example.com`,
         });
-        const workflowId = contactWorkflowId('rec', scenario.contactId);
-        const runId = await scenario.run({ db, client, workflowId, contactId: scenario.contactId });
+        const recorded = await scenario.run({
+          db,
+          client,
+          workflowId: contactWorkflowId('rec', scenario.contactId),
+          contactId: scenario.contactId,
+        });
+        const { workflowId, runId } =
+          typeof recorded === 'string'
+            ? { workflowId: contactWorkflowId('rec', scenario.contactId), runId: recorded }
+            : recorded;
         // The CLI writes the same JSON the Web UI downloads, which runReplayHistory reads.
         const json = execFileSync(await findTemporalCli(), [
           'workflow',
@@ -178,7 +207,9 @@ async function main(): Promise<void> {
         ]).toString();
         writeFileSync(path.join(HISTORIES, scenario.file), json);
         const idsFile = path.join(HISTORIES, 'workflow-ids.json');
-        const ids = existsSync(idsFile) ? (JSON.parse(readFileSync(idsFile, 'utf8')) as Record<string, string>) : {};
+        const ids = existsSync(idsFile)
+          ? (JSON.parse(readFileSync(idsFile, 'utf8')) as Record<string, string>)
+          : {};
         writeFileSync(idsFile, JSON.stringify({ ...ids, [scenario.file]: workflowId }, null, 2) + '\n');
         console.log(
           `wrote ${scenario.file} (${(JSON.parse(json) as { events: unknown[] }).events.length} events)`,
