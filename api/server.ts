@@ -16,7 +16,13 @@ async function main(): Promise<void> {
   }
   const db = createPool(env.DATABASE_URL);
   const temporal = await connectTemporalClient(env.TEMPORAL_ADDRESS, env.TEMPORAL_NAMESPACE);
-  const app = createApp({ db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, logger });
+  const app = createApp({
+    db,
+    temporal,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    logger,
+    rateLimit: { perSecond: env.RATE_LIMIT_INGEST_PER_SECOND, burst: env.RATE_LIMIT_INGEST_BURST },
+  });
   const server: Server = app.listen(env.PORT, env.HOST, () =>
     logger.info({ port: env.PORT }, 'api listening'),
   );

@@ -47,7 +47,7 @@ interface GlobalOptions {
   json?: boolean;
 }
 
-/** What commands print to; replaced in nothing but kept in one place so --json is handled once. */
+/** Where commands print: tables and sentences, or with --json the API answers as they came. */
 class Out {
   constructor(readonly json: boolean) {}
   line(text = ''): void {

@@ -7,7 +7,8 @@ import { startEmbeddedPostgres } from '../../stack/embedded-postgres';
 
 async function main(): Promise<void> {
   const [dataDir, port, database] = process.argv.slice(2);
-  if (!dataDir || !port || !database) throw new Error('usage: postgres-process.main.ts <dataDir> <port> <database>');
+  if (!dataDir || !port || !database)
+    throw new Error('usage: postgres-process.main.ts <dataDir> <port> <database>');
   const postgres = await startEmbeddedPostgres({ dataDir, port: Number(port), database });
   let stopping = false;
   const stop = () => {
