@@ -56,12 +56,13 @@ export function createApplyScoringRules(db: Db) {
       return {
         contactExists: true,
         applied: interactions.length,
-        remaining: interactions.length === maxInteractions,
+        remaining: interactions.length === maxInteractions, // a first pass of 0 always asks for another
         scores,
         recentChanges: changes.slice(-RECENT_CHANGES_RETURNED),
         changeCount: changes.length,
         scoreChanges,
-        triggers: scoreChanges.length > 0 ? await listTriggerDefinitions(tx, accountId) : [],
+        // Always: the workflow measures changes from its own last scores, which may differ from ours.
+        triggers: profiles.length > 0 ? await listTriggerDefinitions(tx, accountId) : [],
         dndAllEnabled,
         nextExpiryAt: await readNextExpiry(tx, accountId, contactId),
         appliedAdjustmentIds: interactions.filter((i) => i.type === SCORE_ADJUSTMENT_TYPE).map((i) => i.id),

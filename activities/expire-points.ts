@@ -46,7 +46,7 @@ export function createExpirePoints(db: Db) {
         recentChanges: changes.slice(-20),
         changeCount: changes.length,
         scoreChanges,
-        triggers: scoreChanges.length > 0 ? await listTriggerDefinitions(tx, accountId) : [],
+        triggers: profiles.length > 0 ? await listTriggerDefinitions(tx, accountId) : [],
         dndAllEnabled: false,
         appliedAdjustmentIds: [],
         nextExpiryAt: exists ? await readNextExpiry(tx, accountId, contactId) : null,

@@ -10,6 +10,7 @@ import { HttpError } from './http-error';
 import { authenticate } from './middleware/authenticate';
 import { listsRouter } from './lists/router';
 import { errorHandler } from './middleware/errors';
+import { limitJsonDepth } from './middleware/json-depth';
 import { openapiRouter } from './openapi/router';
 import { profilesRouter } from './profiles/router';
 import { rescoreRouter } from './profiles/rescore-router';
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/metrics', metrics.expose);
 
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use(limitJsonDepth());
   app.use(authenticate(deps.db));
   // One bucket per key across both ingest routes.
   const ingestLimit = tokenBucketRateLimit(deps.rateLimit ?? DEFAULT_INGEST_RATE_LIMIT);

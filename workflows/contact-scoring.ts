@@ -142,6 +142,17 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
     (workflowInfo().continueAsNewSuggested || signalsThisRun >= maxSignalsPerRun) &&
     adjustmentsInFlight === 0;
 
+  // Newer runs evaluate triggers against their own known scores, which a first run learns with a
+  // pass that claims nothing; runs recorded before replay the old way.
+  const triggersSeeKnownScores = patched('triggers-from-known-scores');
+  if (triggersSeeKnownScores && carried === undefined) {
+    const first = await applyScoringRules({ accountId, contactId, maxInteractions: 0 });
+    if (!first.contactExists) return;
+    if (first.nextExpiryAt !== undefined) nextExpiryAt = first.nextExpiryAt;
+    scores = first.scores;
+    if (scores.length > 0) publishScores(scores);
+  }
+
   for (;;) {
     const wake = () => pending.length > 0 || sweep || handOffDue();
     // Points that lapse wake the workflow on a durable timer (runs recorded before expiry replay without it).
@@ -170,6 +181,7 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
 
   /** What every scoring pass leaves behind: cached scores, search attributes, triggers, expiry. */
   async function absorb(result: ApplyScoringResult): Promise<void> {
+    const changes = triggersSeeKnownScores ? changesSinceKnown(result) : (result.scoreChanges ?? []);
     recentChanges = [...recentChanges, ...result.recentChanges].slice(-RECENT_CHANGES_KEPT);
     if (result.nextExpiryAt !== undefined) nextExpiryAt = result.nextExpiryAt;
     if (!sameScores(scores, result.scores)) {
@@ -179,13 +191,28 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
     // Runs recorded before automations existed replay without this block.
     if (patched('triggers-start-automations')) {
       if (result.dndAllEnabled) await stopSending(recentAutomations);
-      const fires = evaluate(result.triggers ?? [], result.scoreChanges ?? []);
+      const fires = evaluate(result.triggers ?? [], changes);
       for (const fire of fires) {
         const trigger = result.triggers.find((t) => t.id === fire.triggerId)!;
         const id = await startAutomation(accountId, contactId, trigger, fire, triggerStates[fire.triggerId]!.fires);
         recentAutomations = [...recentAutomations, id].slice(-RECENT_AUTOMATIONS_KEPT);
       }
     }
+  }
+
+  /**
+   * Changes measured from the scores this workflow last saw, not from what the activity read: an
+   * activity retried after its commit (the worker died before reporting) reads the new score and
+   * would report no change, losing the crossing. A new version (re-score) is no engagement: its
+   * baseline is the re-scored score the activity reports.
+   */
+  function changesSinceKnown(result: ApplyScoringResult): ScoreChange[] {
+    return result.scores.flatMap((s) => {
+      const known = scores.find((k) => k.profileId === s.profileId && k.version === s.version);
+      const reported = (result.scoreChanges ?? []).find((c) => c.profileId === s.profileId);
+      const before = known ? known.score : reported ? reported.before : s.score;
+      return before === s.score ? [] : [{ profileId: s.profileId, before, after: s.score }];
+    });
   }
 
   function evaluate(triggers: Trigger[], changes: ScoreChange[]): TriggerFire[] {

@@ -30,13 +30,20 @@ function toHttpError(err: unknown): HttpError {
   // Errors thrown by body-parser carry the status they mean (400 bad JSON, 413 too large, 415 ...).
   const e = err as { status?: unknown; type?: unknown; message?: unknown };
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
-    const detail =
+    const message = typeof e.message === 'string' ? e.message : 'invalid request';
+    // Every 400 names where the problem is, like the ones validation raises.
+    const where =
       e.type === 'entity.parse.failed'
-        ? 'body: not valid JSON'
-        : typeof e.message === 'string'
-          ? e.message
+        ? { path: 'body', message: 'not valid JSON (or not an object or array at the top level)' }
+        : message.startsWith('Failed to decode param')
+          ? { path: 'params', message: 'a path parameter is not valid percent-encoding' }
           : undefined;
-    return new HttpError(e.status, e.status === 413 ? 'Payload Too Large' : 'Invalid request', detail);
+    return new HttpError(
+      e.status,
+      e.status === 413 ? 'Payload Too Large' : 'Invalid request',
+      where ? `${where.path}: ${where.message}` : message,
+      where && e.status === 400 ? [where] : undefined,
+    );
   }
   if (isUnavailableError(err))
     return HttpError.unavailable('a backing service is unavailable; retry shortly');
