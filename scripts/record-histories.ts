@@ -96,6 +96,42 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    // The same with triggers measured from the workflow's known scores (patch triggers-from-known-scores).
+    file: 'contact-scoring-known-scores.json',
+    contactId: 'hopper',
+    async run({ db, client, workflowId, contactId }) {
+      const handle = await client.workflow.start('contactScoringWorkflow', {
+        workflowId,
+        taskQueue: TASK_QUEUE,
+        args: [{ accountId: 'rec', contactId, maxSignalsPerRun: 3 }],
+      });
+      await deliver(db, client, workflowId, contactId, 'h-1', 'payment_succeeded');
+      await until(client, workflowId, (v) => v.appliedCount === 1);
+      await client.workflow.executeUpdateWithStart(adjustScoreUpdate, {
+        updateId: 'adj:rec-2',
+        args: [
+          {
+            adjustmentId: 'adj:rec-2',
+            profileId: 'engagement',
+            points: -3,
+            reason: 'recording',
+            actor: 'recorder',
+          },
+        ],
+        startWorkflowOperation: new WithStartWorkflowOperation('contactScoringWorkflow', {
+          workflowId,
+          taskQueue: TASK_QUEUE,
+          args: [{ accountId: 'rec', contactId }],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        }),
+      });
+      await deliver(db, client, workflowId, contactId, 'h-2', 'email_opened');
+      await deliver(db, client, workflowId, contactId, 'h-3', 'email_opened');
+      await until(client, workflowId, (v) => v.runNumber >= 2 && v.appliedCount === 4);
+      return handle.firstExecutionRunId;
+    },
+  },
+  {
     // A re-score walking pages of contacts to the end.
     file: 'rescore-profile.json',
     contactId: 'r0',
