@@ -37,7 +37,11 @@ export function createExpirePoints(db: Db) {
       await saveScores(tx, accountId, contactId, scores);
       const scoreChanges: ScoreChange[] = profiles
         .filter((p) => (before.get(p.profileId) ?? 0) !== (after.get(p.profileId) ?? 0))
-        .map((p) => ({ profileId: p.profileId, before: before.get(p.profileId) ?? 0, after: after.get(p.profileId) ?? 0 }));
+        .map((p) => ({
+          profileId: p.profileId,
+          before: before.get(p.profileId) ?? 0,
+          after: after.get(p.profileId) ?? 0,
+        }));
       return {
         contactExists: exists,
         applied: 0,

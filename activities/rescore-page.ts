@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { listLiveProfiles } from '../db/profiles';
 import { withTransaction, type Db } from '../db/pool';
-import { lockContactPage, readScoreVersions } from '../db/rescore';
+import { awaitProfilePublishes, lockContactPage, readScoreVersions } from '../db/rescore';
 import { contactWorkflowId } from '../domain/ids';
 import { refreshScoresSignal } from '../workflows/definitions';
 import { rescoreContacts } from './rescore';
@@ -30,7 +30,10 @@ export interface RescorePageResult {
 export function createRescorePage(db: Db) {
   return async function rescorePage(input: RescorePageInput): Promise<RescorePageResult> {
     const result = await withTransaction(db, async (tx) => {
-      const profile = (await listLiveProfiles(tx, input.accountId)).find((p) => p.profileId === input.profileId);
+      await awaitProfilePublishes(tx, input.accountId, input.profileId);
+      const profile = (await listLiveProfiles(tx, input.accountId)).find(
+        (p) => p.profileId === input.profileId,
+      );
       if (!profile || profile.version !== input.version) {
         return { live: false, processed: 0, rescored: [] as string[], lastContactId: input.afterContactId };
       }
@@ -38,7 +41,12 @@ export function createRescorePage(db: Db) {
       const versions = await readScoreVersions(tx, input.accountId, input.profileId, contactIds);
       const stale = contactIds.filter((id) => (versions.get(id) ?? 0) < input.version);
       await rescoreContacts(tx, input.accountId, profile, stale);
-      return { live: true, processed: contactIds.length, rescored: stale, lastContactId: contactIds.at(-1) ?? null };
+      return {
+        live: true,
+        processed: contactIds.length,
+        rescored: stale,
+        lastContactId: contactIds.at(-1) ?? null,
+      };
     });
     await refreshRunningWorkflows(input.accountId, result.rescored);
     return { ...result, rescored: result.rescored.length };
@@ -57,7 +65,9 @@ async function refreshRunningWorkflows(accountId: string, contactIds: string[]):
     await Promise.allSettled(
       contactIds
         .slice(i, i + CONCURRENCY)
-        .map((contactId) => client.workflow.getHandle(contactWorkflowId(accountId, contactId)).signal(refreshScoresSignal)),
+        .map((contactId) =>
+          client.workflow.getHandle(contactWorkflowId(accountId, contactId)).signal(refreshScoresSignal),
+        ),
     );
   }
 }

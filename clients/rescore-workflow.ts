@@ -33,7 +33,9 @@ export async function readRescoreProgress(
   profileId: string,
   version: number,
 ): Promise<RescoreProgress | undefined> {
-  const handle = temporal.workflow.getHandle<typeof rescoreProfileWorkflow>(rescoreWorkflowId(accountId, profileId, version));
+  const handle = temporal.workflow.getHandle<typeof rescoreProfileWorkflow>(
+    rescoreWorkflowId(accountId, profileId, version),
+  );
   try {
     const { status } = await handle.describe();
     if (status.name === 'COMPLETED') return await handle.result();

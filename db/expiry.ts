@@ -12,7 +12,12 @@ export interface ExpiringPoints {
 }
 
 /** Points of the contact's current versions whose time is up (`dueBy`) and that have not lapsed yet. */
-export async function readDuePoints(db: Queryable, accountId: string, contactId: string, dueBy: Date): Promise<ExpiringPoints[]> {
+export async function readDuePoints(
+  db: Queryable,
+  accountId: string,
+  contactId: string,
+  dueBy: Date,
+): Promise<ExpiringPoints[]> {
   const { rows } = await db.query<ExpiringPoints>(
     `SELECT l.profile_id AS "profileId", l.profile_version AS "profileVersion", l.interaction_id AS "interactionId",
             l.rule_id AS "ruleId", l.delta
@@ -31,7 +36,11 @@ export async function readDuePoints(db: Queryable, accountId: string, contactId:
 }
 
 /** When the contact's next points lapse, if any are still to lapse. */
-export async function readNextExpiry(db: Queryable, accountId: string, contactId: string): Promise<string | null> {
+export async function readNextExpiry(
+  db: Queryable,
+  accountId: string,
+  contactId: string,
+): Promise<string | null> {
   const { rows } = await db.query<{ next: Date | null }>(
     `SELECT min(l.expires_at) AS next
      FROM score_ledger l
@@ -61,7 +70,8 @@ export function lapseChanges(
     const before = current.get(points.profileId) ?? 0;
     const { floor, ceiling } = bounds.get(points.profileId) ?? {};
     let scoreAfter = before - points.delta;
-    if (ceiling !== undefined && scoreAfter > ceiling) scoreAfter = Math.max(ceiling, Math.min(before, scoreAfter));
+    if (ceiling !== undefined && scoreAfter > ceiling)
+      scoreAfter = Math.max(ceiling, Math.min(before, scoreAfter));
     if (floor !== undefined && scoreAfter < floor) scoreAfter = Math.min(floor, Math.max(before, scoreAfter));
     current.set(points.profileId, scoreAfter);
     return {

@@ -57,3 +57,18 @@ export async function readAppliedInteractions(
   }
   return byContact;
 }
+
+/**
+ * Waits for a publish of this profile still in flight: the publish starts its re-score before it
+ * commits, so the re-score must not judge the live version until that transaction is over.
+ */
+export async function awaitProfilePublishes(
+  db: Queryable,
+  accountId: string,
+  profileId: string,
+): Promise<void> {
+  await db.query('SELECT 1 FROM score_profiles WHERE account_id = $1 AND id = $2 FOR SHARE', [
+    accountId,
+    profileId,
+  ]);
+}

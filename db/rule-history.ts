@@ -11,7 +11,11 @@ export async function readRuleHistory(
   contactId: string,
   profiles: readonly LiveProfile[],
 ): Promise<RuleHistory> {
-  const capped = profiles.flatMap((p) => p.rules.filter((r) => r.maxCount !== undefined).map((r) => ({ profile_id: p.profileId, version: p.version, rule_id: r.id })));
+  const capped = profiles.flatMap((p) =>
+    p.rules
+      .filter((r) => r.maxCount !== undefined)
+      .map((r) => ({ profile_id: p.profileId, version: p.version, rule_id: r.id })),
+  );
   const history = new Map<string, Map<string, string[]>>();
   if (capped.length === 0) return history;
   const { rows } = await db.query<{ profile_id: string; rule_id: string; occurred_at: Date }>(

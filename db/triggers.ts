@@ -70,11 +70,18 @@ export async function listTriggerDefinitions(db: Queryable, accountId: string): 
  * Triggers declared in code (see scripts/demo-triggers.ts): validated like API input and saved
  * with source 'code', so a deploy that changes the file changes the triggers.
  */
-export async function syncDeclaredTriggers(db: Queryable, accountId: string, declared: readonly TriggerInput[]): Promise<void> {
+export async function syncDeclaredTriggers(
+  db: Queryable,
+  accountId: string,
+  declared: readonly TriggerInput[],
+): Promise<void> {
   for (const input of declared) {
     const trigger = triggerSchema.parse(input);
     const problems = automationReferenceProblems(trigger);
-    if (problems.length > 0) throw new Error(`declared trigger "${trigger.id}": ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+    if (problems.length > 0)
+      throw new Error(
+        `declared trigger "${trigger.id}": ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+      );
     await saveTrigger(db, accountId, trigger, 'code');
   }
 }

@@ -26,7 +26,12 @@ import type { Trigger } from '../domain/trigger';
 import { evaluateTriggers, type TriggerFire, type TriggerState } from '../domain/trigger-evaluation';
 import { dndEnabledSignal } from './automations/definitions';
 import { automationWorkflowType } from './automations/registry';
-import { adjustScoreUpdate, contactScoreQuery, interactionsReceivedSignal, refreshScoresSignal } from './definitions';
+import {
+  adjustScoreUpdate,
+  contactScoreQuery,
+  interactionsReceivedSignal,
+  refreshScoresSignal,
+} from './definitions';
 import {
   accountAttribute,
   automationAttribute,
@@ -171,7 +176,11 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
 
     pending.length = 0;
     sweep = false;
-    const result = await applyScoringRules({ accountId, contactId, maxInteractions: MAX_INTERACTIONS_PER_ACTIVITY });
+    const result = await applyScoringRules({
+      accountId,
+      contactId,
+      maxInteractions: MAX_INTERACTIONS_PER_ACTIVITY,
+    });
     if (!result.contactExists) return; // the contact was deleted: nothing left to score
     sweep ||= result.remaining; // an update may have asked for another pass meanwhile
     appliedCount += result.applied;
@@ -194,7 +203,13 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
       const fires = evaluate(result.triggers ?? [], changes);
       for (const fire of fires) {
         const trigger = result.triggers.find((t) => t.id === fire.triggerId)!;
-        const id = await startAutomation(accountId, contactId, trigger, fire, triggerStates[fire.triggerId]!.fires);
+        const id = await startAutomation(
+          accountId,
+          contactId,
+          trigger,
+          fire,
+          triggerStates[fire.triggerId]!.fires,
+        );
         recentAutomations = [...recentAutomations, id].slice(-RECENT_AUTOMATIONS_KEPT);
       }
     }

@@ -2,17 +2,25 @@ import { continueAsNew, proxyActivities, setHandler, workflowInfo } from '@tempo
 import type * as activities from '../activities';
 import { rescoreProgressQuery, type RescoreProgress } from './definitions';
 
-const { rescorePage, countAccountContacts } = proxyActivities<ReturnType<typeof activities.createActivities>>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
+const { rescorePage, countAccountContacts } = proxyActivities<ReturnType<typeof activities.createActivities>>(
+  {
+    startToCloseTimeout: '2 minutes',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  },
+);
 
 export interface RescoreProfileInput {
   accountId: string;
   profileId: string;
   version: number;
   pageSize?: number;
-  carried?: { afterContactId: string | null; done: number; rescored: number; total: number; startedAt: number };
+  carried?: {
+    afterContactId: string | null;
+    done: number;
+    rescored: number;
+    total: number;
+    startedAt: number;
+  };
 }
 
 /** Pages per run before handing over: keeps each run's history small whatever the account's size. */

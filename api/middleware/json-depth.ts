@@ -14,7 +14,9 @@ export function limitJsonDepth(maxDepth = MAX_JSON_DEPTH): RequestHandler {
     const tooDeep = findTooDeep(req.body, maxDepth);
     if (tooDeep) {
       const message = `nested deeper than ${maxDepth} levels`;
-      return next(new HttpError(400, 'Invalid request', `${tooDeep}: ${message}`, [{ path: tooDeep, message }]));
+      return next(
+        new HttpError(400, 'Invalid request', `${tooDeep}: ${message}`, [{ path: tooDeep, message }]),
+      );
     }
     next();
   };
@@ -34,7 +36,8 @@ function findTooDeep(value: unknown, maxDepth: number): string | undefined {
     const node = stack.pop()!;
     if (node.value === null || typeof node.value !== 'object') continue;
     if (node.depth >= maxDepth) return pathOf(node);
-    for (const [key, child] of Object.entries(node.value)) stack.push({ value: child, depth: node.depth + 1, key, parent: node });
+    for (const [key, child] of Object.entries(node.value))
+      stack.push({ value: child, depth: node.depth + 1, key, parent: node });
   }
   return undefined;
 }

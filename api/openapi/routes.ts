@@ -224,7 +224,8 @@ export const ROUTES: RouteDoc[] = [
     path: '/profiles/:profileId/versions/:version/rescore',
     operationId: 'getRescoreProgress',
     summary: 'Progress of the re-score a publish started',
-    description: 'done / total contacts, rate (contacts per second), ETA, and state: running, finished or superseded (a newer version took over).',
+    description:
+      'done / total contacts, rate (contacts per second), ETA, and state: running, finished or superseded (a newer version took over).',
     tag: 'profiles',
     scope: 'read',
     params: rescoreParamsSchema,

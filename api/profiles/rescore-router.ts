@@ -13,11 +13,16 @@ export const rescoreParamsSchema = profileParamsSchema.extend({ version: z.coerc
 export function rescoreRouter({ temporal }: { temporal: Client }): Router {
   const router = Router();
   const schemas = { params: rescoreParamsSchema };
-  router.get('/profiles/:profileId/versions/:version/rescore', requireScope('read'), validate(schemas), async (_req, res) => {
-    const { profileId, version } = parsed(res, schemas).params;
-    const progress = await readRescoreProgress(temporal, principalOf(res).accountId, profileId, version);
-    if (!progress) throw HttpError.notFound(`re-score of profile "${profileId}" version ${version}`);
-    res.json(progress);
-  });
+  router.get(
+    '/profiles/:profileId/versions/:version/rescore',
+    requireScope('read'),
+    validate(schemas),
+    async (_req, res) => {
+      const { profileId, version } = parsed(res, schemas).params;
+      const progress = await readRescoreProgress(temporal, principalOf(res).accountId, profileId, version);
+      if (!progress) throw HttpError.notFound(`re-score of profile "${profileId}" version ${version}`);
+      res.json(progress);
+    },
+  );
   return router;
 }

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Db } from '../../db/pool';
+import { withTransaction, type Db } from '../../db/pool';
 import {
   createProfile,
   deleteProfile,
@@ -224,9 +224,14 @@ export function profilesRouter({ db, onPublished }: ProfilesRouterDeps): Router 
   router.post('/profiles/:profileId/publish', requireScope('admin'), validate(one), async (_req, res) => {
     const { profileId } = parsed(res, one).params;
     const principal = principalOf(res);
-    const version = await publishProfile(db, principal.accountId, profileId, principal.keyId);
-    if (version === undefined) throw HttpError.notFound(`profile "${profileId}"`);
-    res.status(201).json(await published(principal.accountId, profileId, version));
+    // The hook (starting the re-score) runs before the version commits: if it fails (Temporal
+    // away: 503), nothing is published, so "retry" means what it says.
+    const answer = await withTransaction(db, async (tx) => {
+      const version = await publishProfile(tx, principal.accountId, profileId, principal.keyId);
+      return version === undefined ? undefined : published(principal.accountId, profileId, version);
+    });
+    if (answer === undefined) throw HttpError.notFound(`profile "${profileId}"`);
+    res.status(201).json(answer);
   });
 
   router.get('/profiles/:profileId/versions', requireScope('read'), validate(one), async (_req, res) => {
@@ -256,19 +261,19 @@ export function profilesRouter({ db, onPublished }: ProfilesRouterDeps): Router 
     async (_req, res) => {
       const { params } = parsed(res, version);
       const principal = principalOf(res);
-      const made = await republishVersion(
-        db,
-        principal.accountId,
-        params.profileId,
-        params.version,
-        principal.keyId,
-      );
-      if (made === undefined)
-        throw HttpError.notFound(`version ${params.version} of profile "${params.profileId}"`);
-      res.status(201).json({
-        republishedFrom: params.version,
-        ...(await published(principal.accountId, params.profileId, made)),
+      const answer = await withTransaction(db, async (tx) => {
+        const made = await republishVersion(
+          tx,
+          principal.accountId,
+          params.profileId,
+          params.version,
+          principal.keyId,
+        );
+        return made === undefined ? undefined : published(principal.accountId, params.profileId, made);
       });
+      if (answer === undefined)
+        throw HttpError.notFound(`version ${params.version} of profile "${params.profileId}"`);
+      res.status(201).json({ republishedFrom: params.version, ...answer });
     },
   );
 

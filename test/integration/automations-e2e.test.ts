@@ -39,7 +39,12 @@ async function exists(workflowId: string): Promise<boolean> {
   }
 }
 
-async function storeAndSignal(account: TestAccount, workflowId: string, type: string, maxSignalsPerRun: number) {
+async function storeAndSignal(
+  account: TestAccount,
+  workflowId: string,
+  type: string,
+  maxSignalsPerRun: number,
+) {
   const interaction = anInteraction({ type });
   await h.db.query(
     `INSERT INTO interactions (account_id, contact_id, id, type, occurred_at, attributes) VALUES ($1, 'c1', $2, $3, $4, '{}')`,
@@ -81,11 +86,14 @@ describe('automations started by the contact workflow', () => {
     await h.client.workflow.getHandle(childId(workflowId, 'reward', 1)).result();
 
     await storeAndSignal(account, workflowId, 'email_clicked', 2); // still above: no crossing
-    await eventually(async () => expect((await h.client.workflow.getHandle(workflowId).query(contactScoreQuery)).appliedCount).toBe(3));
+    await eventually(async () =>
+      expect((await h.client.workflow.getHandle(workflowId).query(contactScoreQuery)).appliedCount).toBe(3),
+    );
     expect(await exists(childId(workflowId, 'reward', 2))).toBe(false);
-    const { rows } = await h.db.query(`SELECT count(*)::int AS n FROM automation_actions WHERE account_id = $1 AND kind = 'send_email'`, [
-      account.accountId,
-    ]);
+    const { rows } = await h.db.query(
+      `SELECT count(*)::int AS n FROM automation_actions WHERE account_id = $1 AND kind = 'send_email'`,
+      [account.accountId],
+    );
     expect(rows[0].n).toBe(1);
   });
 
@@ -97,7 +105,11 @@ describe('automations started by the contact workflow', () => {
       automation: 'follow_up_sequence',
       input: { waitDays: 0.0001 }, // about 9 seconds
     });
-    const res = await account.call('POST', '/contacts/c1/score-adjustments', { profileId: 'engagement', points: -5, reason: 'churn signal' });
+    const res = await account.call('POST', '/contacts/c1/score-adjustments', {
+      profileId: 'engagement',
+      points: -5,
+      reason: 'churn signal',
+    });
     expect(res.body.score).toBe(-5);
     const followUp = h.client.workflow.getHandle(childId(workflowId, 'follow-up', 1));
     await eventually(async () => expect((await followUp.query(automationStatusQuery)).phase).toBe('waiting'));
@@ -111,9 +123,13 @@ describe('automations started by the contact workflow', () => {
     expect(status.stopReason).toBe('dnd_all');
     await followUp.result();
 
-    const mails = await h.db.query('SELECT count(*)::int AS n FROM email_outbox WHERE to_address = $1', [email]);
+    const mails = await h.db.query('SELECT count(*)::int AS n FROM email_outbox WHERE to_address = $1', [
+      email,
+    ]);
     expect(mails.rows[0].n).toBe(1);
-    const sms = await h.db.query('SELECT count(*)::int AS n FROM sms_outbox WHERE account_id = $1', [account.accountId]);
+    const sms = await h.db.query('SELECT count(*)::int AS n FROM sms_outbox WHERE account_id = $1', [
+      account.accountId,
+    ]);
     expect(sms.rows[0].n).toBe(0);
   }, 60_000);
 });

@@ -15,7 +15,9 @@ afterAll(async () => {
 
 const apiKey = 'pulse_demo_key_for_tests_only';
 const score = async (contact: string) => {
-  const res = await fetch(`${h.baseUrl}/contacts/${contact}/score`, { headers: { authorization: `Bearer ${apiKey}` } });
+  const res = await fetch(`${h.baseUrl}/contacts/${contact}/score`, {
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
   return ((await res.json()) as { score: number | null }).score;
 };
 
@@ -25,8 +27,13 @@ describe('the npm start demo seed', () => {
     await eventually(async () => expect(await score('ada')).toBe(49));
     await seedDemo({ db: h.db, baseUrl: h.baseUrl, apiKey });
 
-    const { rows: triggers } = await h.db.query('SELECT id, source FROM score_triggers WHERE account_id = $1 ORDER BY id', [DEMO_ACCOUNT_ID]);
-    expect(triggers).toEqual(DEMO_TRIGGERS.map((t) => ({ id: t.id, source: 'code' })).sort((a, b) => a.id.localeCompare(b.id)));
+    const { rows: triggers } = await h.db.query(
+      'SELECT id, source FROM score_triggers WHERE account_id = $1 ORDER BY id',
+      [DEMO_ACCOUNT_ID],
+    );
+    expect(triggers).toEqual(
+      DEMO_TRIGGERS.map((t) => ({ id: t.id, source: 'code' })).sort((a, b) => a.id.localeCompare(b.id)),
+    );
     await eventually(async () => {
       expect(await score('ada')).toBe(49);
       expect(await score('grace')).toBe(14);
@@ -36,7 +43,9 @@ describe('the npm start demo seed', () => {
     });
 
     // Ada crossed 40: her reward automation ran once.
-    const reward = h.client.workflow.getHandle(`${contactWorkflowId(DEMO_ACCOUNT_ID, 'ada')}/trigger:reward-highly-engaged/1`);
+    const reward = h.client.workflow.getHandle(
+      `${contactWorkflowId(DEMO_ACCOUNT_ID, 'ada')}/trigger:reward-highly-engaged/1`,
+    );
     await eventually(async () => {
       try {
         await reward.result();
@@ -45,7 +54,9 @@ describe('the npm start demo seed', () => {
         throw err;
       }
     });
-    const { rows } = await h.db.query(`SELECT tags FROM contacts WHERE account_id = $1 AND id = 'ada'`, [DEMO_ACCOUNT_ID]);
+    const { rows } = await h.db.query(`SELECT tags FROM contacts WHERE account_id = $1 AND id = 'ada'`, [
+      DEMO_ACCOUNT_ID,
+    ]);
     expect(rows[0].tags).toContain('vip-reward');
   });
 });

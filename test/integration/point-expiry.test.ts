@@ -15,7 +15,13 @@ afterAll(async () => {
 
 const SECOND_IN_DAYS = 1 / 86_400;
 const rules: Rule[] = [
-  { id: 'opened', interactionType: 'email_opened', criteria: [], points: 1, expiresAfterDays: 3 * SECOND_IN_DAYS },
+  {
+    id: 'opened',
+    interactionType: 'email_opened',
+    criteria: [],
+    points: 1,
+    expiresAfterDays: 3 * SECOND_IN_DAYS,
+  },
   { id: 'clicked', interactionType: 'email_clicked', criteria: [], points: 3 },
   { id: 'booked', interactionType: 'appointment_booked', criteria: [], points: 10, expiresAfterDays: 0.5 },
 ];
@@ -47,7 +53,9 @@ describe('points that expire', () => {
       { rule_id: 'expiry:opened', delta: -1 },
       { rule_id: 'expiry:opened', delta: -1 },
     ]);
-    const view = await h.client.workflow.getHandle(contactWorkflowId(account.accountId, 'c1')).query(contactScoreQuery);
+    const view = await h.client.workflow
+      .getHandle(contactWorkflowId(account.accountId, 'c1'))
+      .query(contactScoreQuery);
     expect(view.scores[0]!.score).toBe(3);
     // Nothing more to lapse, and a second look changes nothing.
     await new Promise((r) => setTimeout(r, 1_000));

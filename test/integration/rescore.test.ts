@@ -9,13 +9,25 @@ import { startWorkerProcess, type WorkerProcess } from '../support/worker-proces
 
 const TYPES = ['email_opened', 'email_clicked', 'form_submitted', 'appointment_booked'] as const;
 const rulesFor = (points: Record<string, number>): Rule[] =>
-  Object.entries(points).map(([type, p]) => ({ id: `r-${type}`, interactionType: type, criteria: [], points: p }));
+  Object.entries(points).map(([type, p]) => ({
+    id: `r-${type}`,
+    interactionType: type,
+    criteria: [],
+    points: p,
+  }));
 const V1 = { email_opened: 1, email_clicked: 3 };
 const V2 = { email_opened: 2, email_clicked: 1, form_submitted: 5, appointment_booked: -4 };
 
 async function publish(account: TestAccount, points: Record<string, number>, create = false) {
-  if (create) expect((await account.call('POST', '/profiles', { id: 'engagement', name: 'E', rules: rulesFor(points) })).status).toBe(201);
-  else expect((await account.call('PUT', '/profiles/engagement/draft/rules', { rules: rulesFor(points) })).status).toBe(200);
+  if (create)
+    expect(
+      (await account.call('POST', '/profiles', { id: 'engagement', name: 'E', rules: rulesFor(points) }))
+        .status,
+    ).toBe(201);
+  else
+    expect(
+      (await account.call('PUT', '/profiles/engagement/draft/rules', { rules: rulesFor(points) })).status,
+    ).toBe(200);
   const res = await account.call('POST', '/profiles/engagement/publish');
   expect(res.status).toBe(201);
   return res.body as { version: number; rescore: { workflowId: string } };
@@ -33,11 +45,17 @@ async function finished(account: TestAccount, version: number, timeoutMs = 60_00
   );
 }
 
-async function expectExact(h: Harness, account: TestAccount, points: Record<string, number>, version: number) {
+async function expectExact(
+  h: Harness,
+  account: TestAccount,
+  points: Record<string, number>,
+  version: number,
+) {
   const expected = await expectedScoresBySql(h.db, account.accountId, points);
   const stored = await storedScores(h.db, account.accountId, 'engagement');
   expect(stored.size).toBe(expected.size);
-  for (const [contact, score] of expected) expect([contact, stored.get(contact)]).toEqual([contact, { score, version }]);
+  for (const [contact, score] of expected)
+    expect([contact, stored.get(contact)]).toEqual([contact, { score, version }]);
   const { rows } = await h.db.query(
     `SELECT count(*)::int AS n, count(DISTINCT (contact_id, interaction_id, rule_id))::int AS distinct_n
      FROM score_ledger WHERE account_id = $1 AND profile_version = $2`,
@@ -58,7 +76,11 @@ describe('re-scoring on publish', () => {
   it('when a new version is published, then every contact is re-scored from its history, matching an independent recomputation', async () => {
     const account = await h.newAccount();
     await publish(account, V1, true);
-    await seedAppliedHistory(h.db, account.accountId, { contacts: 300, interactionsPerContact: 4, types: TYPES });
+    await seedAppliedHistory(h.db, account.accountId, {
+      contacts: 300,
+      interactionsPerContact: 4,
+      types: TYPES,
+    });
     const v2 = await publish(account, V2);
     expect(v2.version).toBe(2);
     expect(v2.rescore.workflowId).toBe(`rescore:${account.accountId}:engagement:v2`);
@@ -70,11 +92,20 @@ describe('re-scoring on publish', () => {
   it('when interactions arrive during a re-score, then each counts once under the live version', async () => {
     const account = await h.newAccount();
     await publish(account, V1, true);
-    const contacts = await seedAppliedHistory(h.db, account.accountId, { contacts: 400, interactionsPerContact: 3, types: TYPES });
+    const contacts = await seedAppliedHistory(h.db, account.accountId, {
+      contacts: 400,
+      interactionsPerContact: 3,
+      types: TYPES,
+    });
     await publish(account, V2);
     const live = contacts.filter((_, i) => i % 40 === 0);
     await Promise.all(
-      live.map((c) => account.call('POST', `/contacts/${c}/interactions`, [anInteraction({ type: 'form_submitted' }), anInteraction({ type: 'email_opened' })])),
+      live.map((c) =>
+        account.call('POST', `/contacts/${c}/interactions`, [
+          anInteraction({ type: 'form_submitted' }),
+          anInteraction({ type: 'email_opened' }),
+        ]),
+      ),
     );
     await finished(account, 2);
     for (const c of live) {
@@ -102,7 +133,11 @@ describe('re-scoring survives a killed worker', () => {
     workers.push(first);
     await first.ready;
     await publish(account, V1, true);
-    await seedAppliedHistory(h.db, account.accountId, { contacts: 3000, interactionsPerContact: 3, types: TYPES });
+    await seedAppliedHistory(h.db, account.accountId, {
+      contacts: 3000,
+      interactionsPerContact: 3,
+      types: TYPES,
+    });
     await publish(account, V2);
     const midway = await eventually(
       async () => {

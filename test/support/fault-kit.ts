@@ -268,7 +268,9 @@ export async function deliverAll(
       const retryable = attempt.status === 503 || attempt.status === 'network-error';
       if (!retryable || Date.now() > opts.deadline) return;
       const retryAfterMs = Number(attempt.retryAfter ?? '1') * 1_000;
-      await sleep(Math.min(Number.isFinite(retryAfterMs) ? retryAfterMs : 1_000, opts.maxRetryAfterMs ?? 5_000));
+      await sleep(
+        Math.min(Number.isFinite(retryAfterMs) ? retryAfterMs : 1_000, opts.maxRetryAfterMs ?? 5_000),
+      );
     }
   }
   await Promise.all(Array.from({ length: opts.concurrency }, () => lane()));

@@ -59,10 +59,22 @@ export async function startHarness(
   let running: Promise<void> = Promise.resolve();
   if (opts.inProcessWorker ?? true) {
     bundle ??= await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: silentBundlerLogger });
-    worker = await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, db, workflowBundle: bundle });
+    worker = await createWorker({
+      connection: nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      db,
+      workflowBundle: bundle,
+    });
     running = worker.run();
   }
-  const app = createApp({ db, temporal: client, taskQueue, logger: pino({ level: 'silent' }), ...opts.appOptions });
+  const app = createApp({
+    db,
+    temporal: client,
+    taskQueue,
+    logger: pino({ level: 'silent' }),
+    ...opts.appOptions,
+  });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -21,10 +21,16 @@ export function startPostgresProcess(opts: {
   database: string;
   timeoutMs?: number;
 }): Promise<PostgresProcess> {
+  const tsx = path.join(root, 'node_modules', 'tsx', 'dist');
+  // tsx loaded into this one process (not through its CLI, which would run the script in a
+  // grandchild that signals might not reach: see worker-process.ts).
   const child = spawn(
     process.execPath,
     [
-      path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+      '--require',
+      path.join(tsx, 'preflight.cjs'),
+      '--import',
+      `file://${path.join(tsx, 'loader.mjs')}`,
       path.join(__dirname, 'postgres-process.main.ts'),
       opts.dataDir,
       String(opts.port),
@@ -36,7 +42,9 @@ export function startPostgresProcess(opts: {
   return new Promise<PostgresProcess>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGTERM');
-      reject(new Error(`Postgres child not ready within ${opts.timeoutMs ?? 90_000} ms:\n${output.slice(-2000)}`));
+      reject(
+        new Error(`Postgres child not ready within ${opts.timeoutMs ?? 90_000} ms:\n${output.slice(-2000)}`),
+      );
     }, opts.timeoutMs ?? 90_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -46,11 +54,13 @@ export function startPostgresProcess(opts: {
         resolve({ url: ready[1]!, stop: stopOnce(child) });
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`Postgres child exited (${code ?? signal}) before it was ready:\n${output.slice(-2000)}`));
+      reject(
+        new Error(`Postgres child exited (${code ?? signal}) before it was ready:\n${output.slice(-2000)}`),
+      );
     });
   });
 }

@@ -42,7 +42,11 @@ export async function expectedScoresBySql(
   return new Map(rows.map((r) => [r.contact_id, r.score]));
 }
 
-export async function storedScores(db: Db, accountId: string, profileId: string): Promise<Map<string, { score: number; version: number }>> {
+export async function storedScores(
+  db: Db,
+  accountId: string,
+  profileId: string,
+): Promise<Map<string, { score: number; version: number }>> {
   const { rows } = await db.query<{ contact_id: string; score: number; profile_version: number }>(
     'SELECT contact_id, score, profile_version FROM contact_scores WHERE account_id = $1 AND profile_id = $2',
     [accountId, profileId],

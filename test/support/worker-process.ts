@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -8,35 +9,58 @@ export interface WorkerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-const root = path.resolve(__dirname, '..', '..');
-
 /**
- * The production worker entry point in a process of its own, so a test can SIGKILL it the way
- * an OOM killer or a lost machine would, mid-activity and without any shutdown code running.
+ * The production worker (worker/main.ts) as ONE process, so a test can SIGKILL it the way an OOM
+ * killer or a lost machine would, mid-activity and without any shutdown code running.
+ *
+ * Not through the tsx CLI: that runs the script in a child process of its own, so SIGKILL would
+ * reach only the CLI while the real worker (its grandchild) kept polling the task queue and held
+ * the test's pipes open. Here node loads tsx the way the CLI's child does (--require preflight,
+ * --import loader), in the same process.
  */
 export function startWorkerProcess(taskQueue: string, env: Record<string, string> = {}): WorkerProcess {
-  const child = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'worker', 'main.ts')], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: process.env.DATABASE_URL!,
-      TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS!,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      LOG_LEVEL: 'info',
-      ...env,
+  const root = path.resolve(__dirname, '..', '..');
+  const tsx = path.join(root, 'node_modules', 'tsx', 'dist');
+  const child = spawn(
+    process.execPath,
+    [
+      '--require',
+      path.join(tsx, 'preflight.cjs'),
+      '--import',
+      `file://${path.join(tsx, 'loader.mjs')}`,
+      path.join(root, 'worker', 'main.ts'),
+    ],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATABASE_URL: process.env.DATABASE_URL!,
+        TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS!,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        LOG_LEVEL: 'info',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
+  // A test that dies without cleaning up must not leave a worker polling behind it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.on('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
+
   let output = '';
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
-      output += chunk.toString();
+      output = (output + chunk.toString()).slice(-20_000);
       if (output.includes('worker started')) resolve();
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready:\n${output.slice(-2000)}`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`worker exited (${code ?? signal}) before it was ready:\n${output.slice(-2000)}`)),
+    );
   });
+  ready.catch(() => undefined); // observed by whoever awaits it
   return {
     child,
     ready,
@@ -47,4 +71,15 @@ export function startWorkerProcess(taskQueue: string, env: Record<string, string
       await exited;
     },
   };
+}
+
+/** Whether a process with this pid exists (signal 0 checks without sending anything). */
+export function isAlive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
