@@ -29,6 +29,7 @@ export interface RescorePageResult {
  */
 export function createRescorePage(db: Db) {
   return async function rescorePage(input: RescorePageInput): Promise<RescorePageResult> {
+    Context.current().heartbeat();
     const result = await withTransaction(db, async (tx) => {
       await awaitProfilePublishes(tx, input.accountId, input.profileId);
       const profile = (await listLiveProfiles(tx, input.accountId)).find(
@@ -48,6 +49,7 @@ export function createRescorePage(db: Db) {
         lastContactId: contactIds.at(-1) ?? null,
       };
     });
+    Context.current().heartbeat();
     await refreshRunningWorkflows(input.accountId, result.rescored);
     return { ...result, rescored: result.rescored.length };
   };
@@ -62,6 +64,7 @@ async function refreshRunningWorkflows(accountId: string, contactIds: string[]):
   const { client } = Context.current();
   const CONCURRENCY = 20;
   for (let i = 0; i < contactIds.length; i += CONCURRENCY) {
+    Context.current().heartbeat();
     await Promise.allSettled(
       contactIds
         .slice(i, i + CONCURRENCY)

@@ -4,7 +4,9 @@ import { rescoreProgressQuery, type RescoreProgress } from './definitions';
 
 const { rescorePage, countAccountContacts } = proxyActivities<ReturnType<typeof activities.createActivities>>(
   {
-    startToCloseTimeout: '2 minutes',
+    startToCloseTimeout: '1 minute',
+    // A page takes about a second: a worker that died mid-page is noticed in seconds, not minutes.
+    heartbeatTimeout: '10 seconds',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
   },
 );
