@@ -156,7 +156,7 @@ export async function editDraftRules(
 ): Promise<{ ok: true; profile: ProfileRecord } | Extract<DraftEditResult, { ok: false }> | undefined> {
   return atomically(db, async (tx) => {
     const { rows } = await tx.query<{ draftRules: Rule[] }>(
-      'SELECT draft_rules AS "draftRules" FROM score_profiles WHERE account_id = $1 AND id = $2 FOR UPDATE',
+      'SELECT draft_rules AS "draftRules" FROM score_profiles WHERE account_id = $1 AND id = $2 FOR NO KEY UPDATE',
       [accountId, id],
     );
     if (!rows[0]) return undefined;
@@ -182,7 +182,7 @@ export async function deleteProfile(
       `SELECT live_version IS NOT NULL
               OR EXISTS (SELECT 1 FROM profile_versions v WHERE v.account_id = p.account_id AND v.profile_id = p.id) AS published,
               is_default AS "isDefault"
-       FROM score_profiles p WHERE account_id = $1 AND id = $2 FOR UPDATE`,
+       FROM score_profiles p WHERE account_id = $1 AND id = $2 FOR NO KEY UPDATE`,
       [accountId, id],
     );
     const found = rows[0];
@@ -265,9 +265,10 @@ export async function publishProfile(
   publishedBy: string,
 ): Promise<number | undefined> {
   return atomically(db, async (tx) => {
-    // The lock also serialises publishes of one profile, so version numbers never collide.
+    // The lock also serialises publishes of one profile, so version numbers never collide. NO KEY
+    // UPDATE: the foreign-key checks of score writes (KEY SHARE) must not queue behind a publish.
     const { rows } = await tx.query<{ rules: Rule[]; floor: number | null; ceiling: number | null }>(
-      'SELECT draft_rules AS rules, floor, ceiling FROM score_profiles WHERE account_id = $1 AND id = $2 FOR UPDATE',
+      'SELECT draft_rules AS rules, floor, ceiling FROM score_profiles WHERE account_id = $1 AND id = $2 FOR NO KEY UPDATE',
       [accountId, id],
     );
     if (!rows[0]) return undefined;
@@ -288,7 +289,7 @@ export async function republishVersion(
 ): Promise<number | undefined> {
   return atomically(db, async (tx) => {
     const { rowCount } = await tx.query(
-      'SELECT 1 FROM score_profiles WHERE account_id = $1 AND id = $2 FOR UPDATE',
+      'SELECT 1 FROM score_profiles WHERE account_id = $1 AND id = $2 FOR NO KEY UPDATE',
       [accountId, profileId],
     );
     if (rowCount !== 1) return undefined;
