@@ -1,0 +1,470 @@
+import type { BenchOptions, SectionName } from './options';
+import type { MachineInfo } from './probes';
+import type { AnatomyResult } from './sections/anatomy';
+import type { CeilingResult, IngestResult } from './sections/ingest';
+import type { LatencyResult } from './sections/latency';
+import type { HotResult } from './sections/hot';
+import type { RescoreResult } from './sections/rescore';
+import type { MemoryResult } from './sections/memory';
+import type { QueriesResult } from './sections/queries';
+import { round } from './measure';
+import type { CpuPerItem, CpuUsage, HistoryProfile } from './probes';
+
+export const TARGETS = {
+  ingestRatio: 0.7,
+  latencyP99Ms: 1000,
+} as const;
+
+export interface BenchResults {
+  startedAt: string;
+  finishedAt?: string;
+  durationSeconds?: number;
+  machine: MachineInfo;
+  options: BenchOptions;
+  stackStartSeconds?: number;
+  targets: typeof TARGETS;
+  ingest?: { ceiling?: CeilingResult; runs: Array<IngestResult & { ratioToCeiling: number | null }> };
+  anatomy?: AnatomyResult;
+  latency?: LatencyResult;
+  /** The same measurement at a light rate: what an unloaded stack answers. */
+  latencyLight?: LatencyResult;
+  hot?: HotResult;
+  rescore?: RescoreResult;
+  memory?: MemoryResult;
+  queries?: QueriesResult;
+  /** Sections that failed or passed their deadline, with the reason. */
+  failures: Partial<Record<SectionName | 'stack', string>>;
+  notes: string[];
+}
+
+export interface Row {
+  measurement: string;
+  figure: string;
+  target: string;
+  ratio: string;
+  status: string;
+}
+
+const n = (v: number, digits = 0) =>
+  Number.isFinite(v)
+    ? v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : '—';
+
+/** Other processes took a good share of the CPUs during the measurement: the figure is a lower bound. */
+const CONTENDED_PERCENT = 15;
+const contended = (cpu: CpuUsage | undefined) =>
+  cpu && cpu.percentOfMachine.other >= CONTENDED_PERCENT
+    ? `contended: others ${Math.round(cpu.percentOfMachine.other)}% CPU`
+    : '';
+const join = (...parts: string[]) => parts.filter(Boolean).join('; ');
+
+export function rows(r: BenchResults): Row[] {
+  const out: Row[] = [];
+  const ceiling = r.ingest?.ceiling;
+  if (ceiling) {
+    out.push({
+      measurement: `signalWithStart ceiling (noop workflow), ${n(ceiling.calls)} calls x ${ceiling.concurrency} clients`,
+      figure: `${n(ceiling.signalsPerSecond)} signals/s`,
+      target: '—',
+      ratio: '—',
+      status: join(ceiling.errors ? `${ceiling.errors} errors` : '', contended(ceiling.cpu)),
+    });
+  }
+  for (const run of r.ingest?.runs ?? []) {
+    out.push({
+      measurement: `ingest via API, ${n(run.contacts)} x ${run.interactionsPerContact}, worker ${run.worker}`,
+      figure: `${n(run.interactionsPerSecond)} interactions/s`,
+      target: `>= ${TARGETS.ingestRatio} x ceiling`,
+      ratio: run.ratioToCeiling === null ? '—' : n(run.ratioToCeiling, 2),
+      status: join(
+        run.ratioToCeiling === null
+          ? 'no ceiling'
+          : run.ratioToCeiling >= TARGETS.ingestRatio
+            ? 'PASS'
+            : 'MISS',
+        run.check.ok ? '' : 'scores WRONG',
+        run.errors ? `${run.errors} errors` : '',
+        contended(run.cpu),
+      ),
+    });
+  }
+  for (const step of r.anatomy?.steps ?? []) {
+    out.push({
+      measurement: `anatomy: signalWithStart to a workflow with ${step.step}`,
+      figure: `${n(step.signalsPerSecond)} signals/s`,
+      target: '—',
+      ratio: ceiling ? `${n(step.signalsPerSecond / ceiling.signalsPerSecond, 2)} of ceiling` : '—',
+      status: join(step.errors ? `${step.errors} errors` : '', contended(step.cpu)),
+    });
+  }
+  for (const [l, targeted] of [
+    [r.latency, true],
+    [r.latencyLight, false],
+  ] as const) {
+    if (!l) continue;
+    const p99 = l.acceptedToVisibleMs.p99;
+    out.push({
+      measurement: `202 -> score visible, open loop ${n(l.rate, 1)}/s for ${l.seconds} s (${l.measured} measured)${targeted ? '' : ', light load'}`,
+      figure: `p50 ${n(l.acceptedToVisibleMs.p50)} / p95 ${n(l.acceptedToVisibleMs.p95)} / p99 ${n(p99)} ms`,
+      target: targeted ? `p99 < ${n(TARGETS.latencyP99Ms)} ms` : '(at half max)',
+      ratio: `${n(p99 / TARGETS.latencyP99Ms, 2)} of target`,
+      status: join(
+        !targeted ? 'for reference' : p99 < TARGETS.latencyP99Ms && l.timedOut === 0 ? 'PASS' : 'MISS',
+        l.timedOut ? `${l.timedOut} timed out` : '',
+        l.errors ? `${l.errors} errors` : '',
+        contended(l.cpu),
+      ),
+    });
+  }
+  const h = r.hot;
+  if (h) {
+    out.push({
+      measurement: `hot contact, ${n(h.interactions)} interactions in ${h.requests} requests x ${h.concurrency}`,
+      figure: `${n(h.interactionsPerSecond)} interactions/s, ${h.continueAsNewHandOffs} continue-as-new`,
+      target: '—',
+      ratio: '—',
+      status: join(h.ok ? 'score exact' : `score WRONG (${String(h.finalScore)})`, contended(h.cpu)),
+    });
+  }
+  const s = r.rescore;
+  if (s) {
+    out.push({
+      measurement: `re-score after publish, ${n(s.contacts)} contacts / ${n(s.interactions)} interactions`,
+      figure: `${n(s.contactsPerSecond)} contacts/s (${n(s.seconds, 1)} s)`,
+      target: '—',
+      ratio: '—',
+      status: join(s.ok ? 'scores exact' : `WRONG (${s.mismatches} mismatches)`, contended(s.cpu)),
+    });
+  }
+  const q = r.queries;
+  if (q) {
+    out.push({
+      measurement: `GET /contacts range+sort, ${n(q.contacts)} contacts, ${q.requests} requests`,
+      figure: `p50 ${n(q.latencyMs.p50, 1)} / p99 ${n(q.latencyMs.p99, 1)} ms`,
+      target: '—',
+      ratio: '—',
+      status: join(q.errors ? `${q.errors} errors` : '', contended(q.cpu)),
+    });
+  }
+  const m = r.memory;
+  if (m) {
+    out.push({
+      measurement: `worker RSS, ${n(m.workflows)} open contact workflows`,
+      figure: `${n(m.loadedRssMiB)} MiB (idle ${n(m.idleRssMiB)}, peak ${n(m.peakRssMiB)})`,
+      target: '—',
+      ratio: '—',
+      status: join(
+        `${n(m.kibPerWorkflowWhileCaching ?? m.perWorkflowKiB, 0)} KiB/workflow while the ${n(m.defaultCacheSize)}-workflow cache fills` +
+          (m.kibPerWorkflowOnceCacheFull === null ? '' : `, ${n(m.kibPerWorkflowOnceCacheFull, 0)} after`),
+        contended(m.cpu),
+      ),
+    });
+  }
+  for (const [section, reason] of Object.entries(r.failures)) {
+    out.push({
+      measurement: section,
+      figure: 'FAILED',
+      target: '',
+      ratio: '',
+      status: reason.split('\n')[0]!,
+    });
+  }
+  return out;
+}
+
+export function formatTable(table: Row[]): string {
+  const header: Row = {
+    measurement: 'Measurement',
+    figure: 'Figure',
+    target: 'Target',
+    ratio: 'Ratio',
+    status: 'Status',
+  };
+  const all = [header, ...table];
+  const keys = Object.keys(header) as Array<keyof Row>;
+  const widths = keys.map((k) => Math.max(...all.map((row) => row[k].length)));
+  const line = (row: Row) => keys.map((k, i) => row[k].padEnd(widths[i]!)).join(' | ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...table.map(line)].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// SVG: one panel of horizontal bars per measurement, a dashed line where a target is.
+
+interface Bar {
+  label: string;
+  value: number;
+  /** pass / miss colour when a target applies; neutral otherwise. */
+  verdict?: 'pass' | 'miss';
+}
+
+interface Panel {
+  title: string;
+  unit: string;
+  bars: Bar[];
+  target?: { value: number; label: string };
+}
+
+export function panels(r: BenchResults): Panel[] {
+  const out: Panel[] = [];
+  if (r.ingest) {
+    const ceiling = r.ingest.ceiling;
+    out.push({
+      title: 'Ingest throughput: API until settled vs signalWithStart ceiling',
+      unit: '/s',
+      bars: [
+        ...(ceiling ? [{ label: 'noop ceiling', value: ceiling.signalsPerSecond }] : []),
+        ...(r.anatomy?.steps ?? []).map((s) => ({
+          label: s.step.replace('+search-attribute', '+SA'),
+          value: s.signalsPerSecond,
+        })),
+        ...r.ingest.runs.map((run) => ({
+          label: `ingest (${run.worker})`,
+          value: run.interactionsPerSecond,
+          verdict:
+            run.ratioToCeiling !== null && run.ratioToCeiling >= TARGETS.ingestRatio
+              ? ('pass' as const)
+              : ('miss' as const),
+        })),
+      ],
+      target: ceiling
+        ? { value: ceiling.signalsPerSecond * TARGETS.ingestRatio, label: `${TARGETS.ingestRatio} x ceiling` }
+        : undefined,
+    });
+  }
+  if (r.latency) {
+    const v = r.latency.acceptedToVisibleMs;
+    const light = r.latencyLight?.acceptedToVisibleMs;
+    out.push({
+      title: `Latency 202 -> score visible at ${round(r.latency.rate, 1)}/s (half the max)${
+        light ? ` and at ${r.latencyLight!.rate}/s` : ''
+      }`,
+      unit: 'ms',
+      bars: [
+        { label: 'p50', value: v.p50 },
+        { label: 'p95', value: v.p95 },
+        { label: 'p99', value: v.p99, verdict: v.p99 < TARGETS.latencyP99Ms ? 'pass' : 'miss' },
+        ...(light
+          ? [
+              { label: `p50 at ${r.latencyLight!.rate}/s`, value: light.p50 },
+              { label: `p99 at ${r.latencyLight!.rate}/s`, value: light.p99 },
+            ]
+          : []),
+      ],
+      target: { value: TARGETS.latencyP99Ms, label: 'p99 target' },
+    });
+  }
+  if (r.hot) {
+    out.push({
+      title: `Hot contact (${r.hot.continueAsNewHandOffs} continue-as-new)`,
+      unit: 'interactions/s',
+      bars: [{ label: 'one contact', value: r.hot.interactionsPerSecond }],
+    });
+  }
+  if (r.rescore) {
+    out.push({
+      title: `Re-score of ${r.rescore.contacts.toLocaleString('en-US')} contacts`,
+      unit: 'contacts/s',
+      bars: [{ label: 'after publish', value: r.rescore.contactsPerSecond }],
+    });
+  }
+  if (r.queries) {
+    const v = r.queries.latencyMs;
+    out.push({
+      title: `GET /contacts on ${r.queries.contacts.toLocaleString('en-US')} contacts`,
+      unit: 'ms',
+      bars: [
+        { label: 'p50', value: v.p50 },
+        { label: 'p95', value: v.p95 },
+        { label: 'p99', value: v.p99 },
+      ],
+    });
+  }
+  if (r.memory) {
+    out.push({
+      title: `Worker RSS with ${r.memory.workflows.toLocaleString('en-US')} open workflows`,
+      unit: 'MiB',
+      bars: [
+        { label: 'idle', value: r.memory.idleRssMiB },
+        { label: 'loaded', value: r.memory.loadedRssMiB },
+        { label: 'peak', value: r.memory.peakRssMiB },
+      ],
+    });
+  }
+  return out;
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export function svg(r: BenchResults): string {
+  const width = 820;
+  const labelWidth = 150;
+  const barArea = width - labelWidth - 120;
+  const barHeight = 18;
+  const parts: string[] = [];
+  let y = 20;
+  parts.push(
+    `<text x="10" y="${y}" font-size="15" font-weight="bold">Pulse benchmark — ${esc(r.startedAt)}</text>`,
+  );
+  y += 18;
+  parts.push(
+    `<text x="10" y="${y}" font-size="11" fill="#555">${esc(
+      `${r.machine.nproc} x ${r.machine.cpuModel}, ${r.machine.memTotalGiB} GiB, Node ${r.machine.node}${r.options.quick ? ' — QUICK sizes' : ''}`,
+    )}</text>`,
+  );
+  y += 16;
+  for (const panel of panels(r)) {
+    y += 18;
+    parts.push(`<text x="10" y="${y}" font-size="13" font-weight="bold">${esc(panel.title)}</text>`);
+    y += 8;
+    const max = Math.max(
+      ...panel.bars.map((b) => b.value).filter(Number.isFinite),
+      panel.target?.value ?? 0,
+      1e-9,
+    );
+    const scale = barArea / (max * 1.08);
+    const top = y;
+    for (const bar of panel.bars) {
+      const w = Number.isFinite(bar.value) ? Math.max(bar.value * scale, 1) : 0;
+      const fill = bar.verdict === 'pass' ? '#2e9d4a' : bar.verdict === 'miss' ? '#d0453a' : '#5b7fb8';
+      parts.push(
+        `<text x="${labelWidth - 8}" y="${y + 13}" font-size="11" text-anchor="end">${esc(bar.label)}</text>`,
+        `<rect x="${labelWidth}" y="${y}" width="${round(w, 1)}" height="${barHeight}" fill="${fill}"/>`,
+        `<text x="${round(labelWidth + w + 6, 1)}" y="${y + 13}" font-size="11">${esc(
+          `${Number.isFinite(bar.value) ? bar.value.toLocaleString('en-US', { maximumFractionDigits: 1 }) : 'n/a'} ${panel.unit}`,
+        )}</text>`,
+      );
+      y += barHeight + 4;
+    }
+    if (panel.target) {
+      const x = labelWidth + panel.target.value * scale;
+      parts.push(
+        `<line x1="${round(x, 1)}" y1="${top - 4}" x2="${round(x, 1)}" y2="${y}" stroke="#222" stroke-dasharray="4 3"/>`,
+        `<text x="${round(x + 3, 1)}" y="${y + 10}" font-size="10" fill="#222">${esc(panel.target.label)}</text>`,
+      );
+      y += 12;
+    }
+  }
+  const failures = Object.entries(r.failures);
+  for (const [section, reason] of failures) {
+    y += 16;
+    parts.push(
+      `<text x="10" y="${y}" font-size="11" fill="#d0453a">${esc(`${section}: ${reason.split('\n')[0]!}`)}</text>`,
+    );
+  }
+  y += 16;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" viewBox="0 0 ${width} ${y}" font-family="sans-serif">`,
+    `<rect width="100%" height="100%" fill="#fff"/>`,
+    ...parts,
+    '</svg>',
+    '',
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where the time went: CPU by component per measured phase, CPU per item, Temporal history phases.
+
+const cpuLine = (label: string, c: CpuUsage) =>
+  `  ${label}: ${c.seconds} s wall, machine ${c.machineBusyPercent}% busy; core-s ` +
+  Object.entries(c.coreSeconds)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+
+const perItemLine = (item: string, p: CpuPerItem) =>
+  `    CPU per ${item}: ${p.totalMs} core-ms (` +
+  Object.entries(p.ms)
+    .filter(([, v]) => v > 0)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ') +
+  `) -> at most ~${n(p.cpuBoundPerSecond)}/s if the stack had the machine to itself`;
+
+const historyLine = (label: string, h: HistoryProfile) =>
+  `    ${label}: ${h.workflowsSampled} histories, ${h.signals} signals, ${h.workflowTasks} workflow tasks ` +
+  `(${h.workflowTasksTimedOut} timed out, ${h.workflowTasksFailed} failed), ${h.activities} activities; ` +
+  `WFT queue ${h.workflowTaskQueueMs.p50}/${h.workflowTaskQueueMs.p95}, WFT run ${h.workflowTaskRunMs.p50}/${h.workflowTaskRunMs.p95}, ` +
+  `activity queue ${h.activityQueueMs.p50}/${h.activityQueueMs.p95}, activity run ${h.activityRunMs.p50}/${h.activityRunMs.p95}, ` +
+  `signal->applied ${h.signalToAppliedMs.p50}/${h.signalToAppliedMs.p95}`;
+
+export function formatProfile(r: BenchResults): string[] {
+  const lines: string[] = [];
+  const ceiling = r.ingest?.ceiling;
+  if (ceiling) {
+    lines.push(
+      cpuLine('ceiling', ceiling.cpu),
+      `    signalWithStart call p50/p99 ${ceiling.callLatencyMs.p50}/${ceiling.callLatencyMs.p99} ms`,
+      perItemLine('signal', ceiling.cpuPerSignal),
+    );
+  }
+  for (const run of r.ingest?.runs ?? []) {
+    const cpuRatio = ceiling
+      ? `; CPU-bound ratio to the ceiling ${n(run.cpuPerInteraction.cpuBoundPerSecond / ceiling.cpuPerSignal.cpuBoundPerSecond, 2)}`
+      : '';
+    lines.push(
+      cpuLine(`ingest ${run.worker}`, run.cpu),
+      `    POST p50/p99 ${run.requestLatencyMs.p50}/${run.requestLatencyMs.p99} ms; requests done in ${run.requestsSeconds} s, ` +
+        `settled ${run.settledSeconds} s; ${run.pg.transactionsPerInteraction} Postgres commits per interaction`,
+      perItemLine('interaction', run.cpuPerInteraction) + cpuRatio,
+      historyLine('histories', run.history),
+    );
+  }
+  for (const step of r.anatomy?.steps ?? []) {
+    lines.push(cpuLine(`anatomy ${step.step}`, step.cpu), perItemLine('signal', step.cpuPerSignal));
+  }
+  for (const l of [r.latency, r.latencyLight]) {
+    if (!l) continue;
+    lines.push(
+      cpuLine(`latency at ${l.rate}/s`, l.cpu),
+      `    rate from ${l.rateSource}; achieved ${l.achievedRate}/s; POST p50/p99 ${l.postLatencyMs.p50}/${l.postLatencyMs.p99} ms; ` +
+        `measured 1 in ${Math.round(1 / l.sample)} (${l.probeContactsBusy} probe slots busy); ` +
+        `${l.scoreGetsPerSecond} score GETs/s (poll from ${l.pollMs} ms, backing off to 15% of the wait)`,
+      historyLine('histories', l.history),
+    );
+  }
+  const h = r.hot;
+  if (h) {
+    lines.push(
+      cpuLine('hot', h.cpu),
+      `    requests done in ${h.requestsSeconds} s, settled ${h.settledSeconds} s; POST p50/p99 ${h.requestLatencyMs.p50}/${h.requestLatencyMs.p99} ms; ` +
+        `run ${h.runNumber}, ${h.signalsInLastRun} signals in it`,
+      perItemLine('interaction', h.cpuPerInteraction),
+      historyLine('last run', h.lastRunHistory),
+    );
+  }
+  const s = r.rescore;
+  if (s) {
+    lines.push(
+      cpuLine('rescore', s.cpu),
+      `    ${s.history.activities} rescorePage activities, run p50/p95 ${s.history.activityRunMs.p50}/${s.history.activityRunMs.p95} ms; ` +
+        `refresh-signal probe: ${s.refreshProbe.signals} signals in ${s.refreshProbe.ms} ms ` +
+        `(~${n((100 * s.refreshProbe.ms) / s.history.activityRunMs.p50)}% of a median page); ${s.pg.xactCommit} commits`,
+      perItemLine('contact', s.cpuPerContact),
+    );
+  }
+  const q = r.queries;
+  if (q) {
+    lines.push(
+      cpuLine('queries', q.cpu),
+      ...Object.entries(q.byKind).map(
+        ([k, v]) => `    ${k}: n=${v.count} p50 ${v.p50} p99 ${v.p99} max ${v.max} ms`,
+      ),
+      `    slowest: ${q.slowest[0] ? `${q.slowest[0].ms} ms ${JSON.stringify(q.slowest[0].query)}` : '—'}; ` +
+        `its SQL under EXPLAIN ANALYZE: ${q.slowestPlan.at(-1) ?? '—'}`,
+    );
+  }
+  const m = r.memory;
+  if (m) {
+    lines.push(
+      cpuLine('memory', m.cpu),
+      `    ${m.workflows} workflows opened in ${m.startSeconds} s, all applied at ${m.settledSeconds} s ` +
+        `(${m.workflowsPerSecond}/s); open per visibility: ${m.openWorkflows ?? '—'}`,
+      perItemLine('workflow opened', m.cpuPerWorkflow),
+    );
+  }
+  if (lines.length === 0) return [];
+  return [
+    'Profile: CPU core-seconds over each measured phase (bench = this process: API, load generator and an',
+    'in-process worker; worker = a child worker process; other = the rest of the machine), and Temporal',
+    'history phases of sampled workflows, p50/p95 ms:',
+    ...lines,
+  ];
+}
