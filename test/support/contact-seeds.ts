@@ -1,5 +1,5 @@
 import { DEFAULT_RULES } from '../../domain/default-rules';
-import type { Db } from '../../db/pool';
+import { withTransaction, type Db } from '../../db/pool';
 import type { TestAccount } from './harness';
 
 /**
@@ -40,7 +40,10 @@ export async function seedContacts(
   }
 }
 
-/** What the scoring activity does when a contact's score changes. */
+/**
+ * What the scoring activity does when a contact's score changes, locks included: the contact row
+ * first, as every score writer does, so this never deadlocks with the re-score a publish starts.
+ */
 export async function setScore(
   db: Db,
   accountId: string,
@@ -48,11 +51,17 @@ export async function setScore(
   profileId: string,
   score: number,
 ): Promise<void> {
-  await db.query(
-    `INSERT INTO contact_scores (account_id, contact_id, profile_id, score, profile_version) VALUES ($1, $2, $3, $4, 1)
-     ON CONFLICT (account_id, contact_id, profile_id) DO UPDATE SET score = EXCLUDED.score, updated_at = now()`,
-    [accountId, contactId, profileId, score],
-  );
+  await withTransaction(db, async (tx) => {
+    await tx.query('SELECT 1 FROM contacts WHERE account_id = $1 AND id = $2 FOR UPDATE', [
+      accountId,
+      contactId,
+    ]);
+    await tx.query(
+      `INSERT INTO contact_scores (account_id, contact_id, profile_id, score, profile_version) VALUES ($1, $2, $3, $4, 1)
+       ON CONFLICT (account_id, contact_id, profile_id) DO UPDATE SET score = EXCLUDED.score, updated_at = now()`,
+      [accountId, contactId, profileId, score],
+    );
+  });
 }
 
 /** A profile through the API, published unless asked not to; the account's first becomes its default. */
