@@ -62,7 +62,7 @@ const DEFAULTS: Omit<BenchOptions, 'only' | 'quick'> = {
   // workflows with a 4 GiB heap), so the RSS plateau is in the measurement.
   memoryWorkflows: 3_000,
   memoryConcurrency: 32,
-  timeouts: { ingest: 420, anatomy: 300, latency: 180, hot: 120, rescore: 240, memory: 420, queries: 300 },
+  timeouts: { ingest: 480, anatomy: 300, latency: 180, hot: 120, rescore: 240, memory: 600, queries: 300 },
   apiLogLevel: 'silent',
   keepData: false,
   outDir: 'bench/results',

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { DeadlineError, formatError, round, SectionContext } from './measure';
 import { parseOptions, UsageError, type BenchOptions, type SectionName } from './options';
 import { CpuSampler, machineInfo } from './probes';
-import { formatProfile, formatTable, rows, svg, TARGETS, type BenchResults } from './report';
+import { formatProfile, formatTable, rows, svg, TARGETS, updateRatios, type BenchResults } from './report';
 import { makeTempRoot, REPO_ROOT, startStack, type Deployment, type Stack } from './stack';
 import { measureAnatomy } from './sections/anatomy';
 import { measureCeiling, measureIngest } from './sections/ingest';
@@ -140,22 +140,29 @@ async function main(): Promise<number> {
       concurrency: opts.concurrency,
     };
     await run('ingest', async (ctx) => {
-      const ingest: NonNullable<BenchResults['ingest']> = { runs: [] };
+      const ingest: NonNullable<BenchResults['ingest']> = { ceilings: [], runs: [] };
       results.ingest = ingest;
-      ingest.ceiling = await measureCeiling(ctx, stack!, shape, cpu);
-      log(`ceiling: ${ingest.ceiling.signalsPerSecond} signals/s`);
+      const ceiling = async (when: string) => {
+        const measured = await measureCeiling(ctx, stack!, shape, cpu);
+        ingest.ceilings.push(measured);
+        updateRatios(ingest);
+        log(`ceiling ${when}: ${measured.signalsPerSecond} signals/s`);
+      };
+      await ceiling('before');
       for (const mode of opts.ingestWorkers) {
         const { deployment, stop } = await deployFor(mode);
         try {
           const result = await measureIngest(ctx, stack!, deployment, shape, cpu);
-          const ratio = ingest.ceiling
-            ? round(result.interactionsPerSecond / ingest.ceiling.signalsPerSecond, 3)
-            : null;
-          ingest.runs.push({ ...result, ratioToCeiling: ratio });
-          log(`ingest (${mode}): ${result.interactionsPerSecond} interactions/s, ratio ${ratio}`);
+          ingest.runs.push({ ...result, ratioToCeiling: null, cpuBoundRatio: null });
+          updateRatios(ingest);
+          log(`ingest (${mode}): ${result.interactionsPerSecond} interactions/s`);
         } finally {
           await stop();
         }
+      }
+      await ceiling('after');
+      for (const run of ingest.runs) {
+        log(`ingest (${run.worker}): ratio ${run.ratioToCeiling}, CPU-bound ratio ${run.cpuBoundRatio}`);
       }
     });
 
