@@ -8,6 +8,7 @@ import { computeScoreChanges, SCORE_ADJUSTMENT_TYPE } from '../domain/score-comp
 import { readScoreVersions } from '../db/rescore';
 import { readRuleHistory } from '../db/rule-history';
 import { readNextExpiry } from '../db/expiry';
+import { readLedgerPath } from '../db/ledger-path';
 import { rescoreContacts } from './rescore';
 import type { ApplyScoringInput, ApplyScoringResult } from '../domain/scoring-messages';
 
@@ -16,7 +17,8 @@ const RECENT_CHANGES_RETURNED = 20;
 /**
  * Claims the contact's unapplied interactions, scores them under the live profile versions and
  * writes ledger and scores, all in one transaction. A retry after a commit finds nothing left to
- * claim and changes nothing; a retry after a rollback starts clean.
+ * claim and changes nothing; a retry after a rollback starts clean. What a lost completion did is
+ * still reported: the ledger path since the workflow's cursor includes its batch.
  */
 export function createApplyScoringRules(db: Db) {
   return async function applyScoringRules(input: ApplyScoringInput): Promise<ApplyScoringResult> {
@@ -66,6 +68,9 @@ export function createApplyScoringRules(db: Db) {
         dndAllEnabled,
         nextExpiryAt: await readNextExpiry(tx, accountId, contactId),
         appliedAdjustmentIds: interactions.filter((i) => i.type === SCORE_ADJUSTMENT_TYPE).map((i) => i.id),
+        ...(input.ledgerCursor !== undefined && {
+          ledger: await readLedgerPath(tx, accountId, contactId, input.ledgerCursor),
+        }),
       };
     });
   };

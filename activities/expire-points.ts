@@ -4,7 +4,8 @@ import { withTransaction, type Db } from '../db/pool';
 import { appendLedger, lockContact, readCurrentScores, saveScores } from '../db/scores';
 import { listTriggerDefinitions } from '../db/triggers';
 import type { ScoreChange } from '../domain/score-computation';
-import type { ApplyScoringResult } from '../domain/scoring-messages';
+import type { ApplyScoringResult, ExpirePointsInput } from '../domain/scoring-messages';
+import { readLedgerPath } from '../db/ledger-path';
 
 /**
  * Takes back the points whose time is up (rules with expiresAfterDays), as ledger rows, in one
@@ -12,12 +13,7 @@ import type { ApplyScoringResult } from '../domain/scoring-messages';
  * lapse rows already there and changes nothing.
  */
 export function createExpirePoints(db: Db) {
-  return async function expirePoints(input: {
-    accountId: string;
-    contactId: string;
-    /** The workflow's time when its timer fired (ms): due is judged by it, so time-skipping tests agree. */
-    asOf: number;
-  }): Promise<ApplyScoringResult> {
+  return async function expirePoints(input: ExpirePointsInput): Promise<ApplyScoringResult> {
     const { accountId, contactId } = input;
     return withTransaction(db, async (tx) => {
       const exists = await lockContact(tx, accountId, contactId);
@@ -54,6 +50,10 @@ export function createExpirePoints(db: Db) {
         dndAllEnabled: false,
         appliedAdjustmentIds: [],
         nextExpiryAt: exists ? await readNextExpiry(tx, accountId, contactId) : null,
+        ...(exists &&
+          input.ledgerCursor !== undefined && {
+            ledger: await readLedgerPath(tx, accountId, contactId, input.ledgerCursor),
+          }),
       };
     });
   };

@@ -21,7 +21,7 @@ export async function rescoreContacts(
       scores: [score],
       changes,
     } = computeScoreChanges([profile], new Map(), interactionsByContact.get(contactId) ?? []);
-    await appendLedger(tx, accountId, contactId, changes);
+    await appendLedger(tx, accountId, contactId, changes, { rescore: true });
     await saveScores(tx, accountId, contactId, [score!]);
     scores.set(contactId, score!.score);
   }

@@ -44,17 +44,21 @@ export async function saveScores(
   );
 }
 
-/** Inserts ledger rows; a row that is already there (a retried write) is skipped, never doubled. */
+/**
+ * Inserts ledger rows; a row that is already there (a retried write) is skipped, never doubled.
+ * `rescore`: the rows re-state applied interactions under a new profile version (no engagement).
+ */
 export async function appendLedger(
   db: Queryable,
   accountId: string,
   contactId: string,
   changes: readonly LedgerChange[],
+  opts: { rescore?: boolean } = {},
 ): Promise<number> {
   if (changes.length === 0) return 0;
   const { rowCount } = await db.query(
-    `INSERT INTO score_ledger (account_id, contact_id, profile_id, profile_version, interaction_id, rule_id, delta, score_after, expires_at)
-     SELECT $1, $2, c.profile_id, c.profile_version, c.interaction_id, c.rule_id, c.delta, c.score_after, c.expires_at
+    `INSERT INTO score_ledger (account_id, contact_id, profile_id, profile_version, interaction_id, rule_id, delta, score_after, expires_at, rescore)
+     SELECT $1, $2, c.profile_id, c.profile_version, c.interaction_id, c.rule_id, c.delta, c.score_after, c.expires_at, $4
      FROM jsonb_to_recordset($3::jsonb)
        AS c(profile_id text, profile_version integer, interaction_id text, rule_id text, delta integer, score_after integer,
             expires_at timestamptz)
@@ -73,6 +77,7 @@ export async function appendLedger(
           expires_at: c.expiresAt ?? null,
         })),
       ),
+      opts.rescore ?? false,
     ],
   );
   return rowCount ?? 0;
@@ -127,6 +132,8 @@ export async function readContactProfileScores(
 
 export interface LedgerEntry extends LedgerChange {
   id: string;
+  /** The row re-states points under a newly published version: no new engagement. */
+  rescore: boolean;
   createdAt: string;
 }
 
@@ -138,7 +145,7 @@ export async function readLedger(
 ): Promise<LedgerEntry[]> {
   const { rows } = await db.query<LedgerEntry>(
     `SELECT id::text, profile_id AS "profileId", profile_version AS "profileVersion", interaction_id AS "interactionId",
-       rule_id AS "ruleId", delta, score_after AS "scoreAfter", created_at AS "createdAt"
+       rule_id AS "ruleId", delta, score_after AS "scoreAfter", rescore, created_at AS "createdAt"
      FROM score_ledger WHERE account_id = $1 AND contact_id = $2 AND ($3::text IS NULL OR profile_id = $3)
      ORDER BY id DESC LIMIT $4`,
     [accountId, contactId, opts.profileId ?? null, opts.limit],

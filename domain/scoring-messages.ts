@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { LedgerPath } from './ledger-path';
 import type { LedgerChange, ProfileScore, ScoreChange } from './score-computation';
 import type { Trigger } from './trigger';
 import type { TriggerState } from './trigger-evaluation';
@@ -57,12 +58,27 @@ export interface CarriedState {
   /** Automations started recently, told to stop sending when the contact enables do-not-disturb. */
   recentAutomations: string[];
   nextExpiryAt?: string | null;
+  /** The last ledger row id this workflow has seen (absent in runs handed over before it was kept). */
+  ledgerCursor?: string | null;
 }
 
+/**
+ * `ledgerCursor`: the last ledger row id the workflow has seen. Given (null: none yet), the result
+ * carries the ledger path after it; absent (workflows from before it existed), no path is read.
+ */
 export interface ApplyScoringInput {
   accountId: string;
   contactId: string;
   maxInteractions: number;
+  ledgerCursor?: string | null;
+}
+
+export interface ExpirePointsInput {
+  accountId: string;
+  contactId: string;
+  /** The workflow's time when its timer fired (ms): due is judged by it, so time-skipping tests agree. */
+  asOf: number;
+  ledgerCursor?: string | null;
 }
 
 export interface ApplyScoringResult {
@@ -84,6 +100,8 @@ export interface ApplyScoringResult {
   appliedAdjustmentIds: string[];
   /** When the contact's next points lapse (rules with expiresAfterDays); null when none will. */
   nextExpiryAt?: string | null;
+  /** The ledger since the workflow's cursor, when it handed one in. */
+  ledger?: LedgerPath;
 }
 
 export interface ContactScoreView {

@@ -25,15 +25,17 @@ import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 const HISTORIES = path.resolve(__dirname, '..', 'test', 'histories');
 const TASK_QUEUE = 'record';
 
+interface ScenarioContext {
+  db: Db;
+  client: Client;
+  workflowId: string;
+  contactId: string;
+}
+
 interface Scenario {
   file: string;
   contactId: string;
-  run(ctx: {
-    db: Db;
-    client: Client;
-    workflowId: string;
-    contactId: string;
-  }): Promise<string | { workflowId: string; runId: string }>;
+  run(ctx: ScenarioContext): Promise<string | { workflowId: string; runId: string }>;
 }
 
 /**
@@ -63,73 +65,19 @@ const scenarios: Scenario[] = [
     // A trigger fires (child workflow) and staff adjust the score (update), then a hand-off.
     file: 'contact-scoring-trigger-and-adjustment.json',
     contactId: 'grace',
-    async run({ db, client, workflowId, contactId }) {
-      const handle = await client.workflow.start('contactScoringWorkflow', {
-        workflowId,
-        taskQueue: TASK_QUEUE,
-        args: [{ accountId: 'rec', contactId, maxSignalsPerRun: 3 }],
-      });
-      await deliver(db, client, workflowId, contactId, 'g-1', 'payment_succeeded');
-      await until(client, workflowId, (v) => v.appliedCount === 1);
-      await client.workflow.executeUpdateWithStart(adjustScoreUpdate, {
-        updateId: 'adj:rec-1',
-        args: [
-          {
-            adjustmentId: 'adj:rec-1',
-            profileId: 'engagement',
-            points: -3,
-            reason: 'recording',
-            actor: 'recorder',
-          },
-        ],
-        startWorkflowOperation: new WithStartWorkflowOperation('contactScoringWorkflow', {
-          workflowId,
-          taskQueue: TASK_QUEUE,
-          args: [{ accountId: 'rec', contactId }],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-        }),
-      });
-      await deliver(db, client, workflowId, contactId, 'g-2', 'email_opened');
-      await deliver(db, client, workflowId, contactId, 'g-3', 'email_opened');
-      await until(client, workflowId, (v) => v.runNumber >= 2 && v.appliedCount === 4);
-      return handle.firstExecutionRunId;
-    },
+    run: (ctx) => triggerAndAdjustment(ctx, 'g', 'adj:rec-1'),
   },
   {
     // The same with triggers measured from the workflow's known scores (patch triggers-from-known-scores).
     file: 'contact-scoring-known-scores.json',
     contactId: 'hopper',
-    async run({ db, client, workflowId, contactId }) {
-      const handle = await client.workflow.start('contactScoringWorkflow', {
-        workflowId,
-        taskQueue: TASK_QUEUE,
-        args: [{ accountId: 'rec', contactId, maxSignalsPerRun: 3 }],
-      });
-      await deliver(db, client, workflowId, contactId, 'h-1', 'payment_succeeded');
-      await until(client, workflowId, (v) => v.appliedCount === 1);
-      await client.workflow.executeUpdateWithStart(adjustScoreUpdate, {
-        updateId: 'adj:rec-2',
-        args: [
-          {
-            adjustmentId: 'adj:rec-2',
-            profileId: 'engagement',
-            points: -3,
-            reason: 'recording',
-            actor: 'recorder',
-          },
-        ],
-        startWorkflowOperation: new WithStartWorkflowOperation('contactScoringWorkflow', {
-          workflowId,
-          taskQueue: TASK_QUEUE,
-          args: [{ accountId: 'rec', contactId }],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-        }),
-      });
-      await deliver(db, client, workflowId, contactId, 'h-2', 'email_opened');
-      await deliver(db, client, workflowId, contactId, 'h-3', 'email_opened');
-      await until(client, workflowId, (v) => v.runNumber >= 2 && v.appliedCount === 4);
-      return handle.firstExecutionRunId;
-    },
+    run: (ctx) => triggerAndAdjustment(ctx, 'h', 'adj:rec-2'),
+  },
+  {
+    // The same with triggers following the ledger batch by batch (patch triggers-follow-ledger).
+    file: 'contact-scoring-ledger-path.json',
+    contactId: 'turing',
+    run: (ctx) => triggerAndAdjustment(ctx, 't', 'adj:rec-3'),
   },
   {
     // A re-score walking pages of contacts to the end.
@@ -148,6 +96,35 @@ const scenarios: Scenario[] = [
     },
   },
 ];
+
+/** A payment (the reward trigger fires), a manual -3 through the update, two opens and a hand-off. */
+async function triggerAndAdjustment(
+  { db, client, workflowId, contactId }: ScenarioContext,
+  prefix: string,
+  adjustmentId: string,
+): Promise<string> {
+  const handle = await client.workflow.start('contactScoringWorkflow', {
+    workflowId,
+    taskQueue: TASK_QUEUE,
+    args: [{ accountId: 'rec', contactId, maxSignalsPerRun: 3 }],
+  });
+  await deliver(db, client, workflowId, contactId, `${prefix}-1`, 'payment_succeeded');
+  await until(client, workflowId, (v) => v.appliedCount === 1);
+  await client.workflow.executeUpdateWithStart(adjustScoreUpdate, {
+    updateId: adjustmentId,
+    args: [{ adjustmentId, profileId: 'engagement', points: -3, reason: 'recording', actor: 'recorder' }],
+    startWorkflowOperation: new WithStartWorkflowOperation('contactScoringWorkflow', {
+      workflowId,
+      taskQueue: TASK_QUEUE,
+      args: [{ accountId: 'rec', contactId }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    }),
+  });
+  await deliver(db, client, workflowId, contactId, `${prefix}-2`, 'email_opened');
+  await deliver(db, client, workflowId, contactId, `${prefix}-3`, 'email_opened');
+  await until(client, workflowId, (v) => v.runNumber >= 2 && v.appliedCount === 4);
+  return handle.firstExecutionRunId;
+}
 
 async function deliver(
   db: Db,

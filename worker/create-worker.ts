@@ -14,11 +14,15 @@ export interface PulseWorkerOptions {
   sms?: SmsProvider;
   /** A prebuilt bundle (tests build it once per file); otherwise the workflows are bundled here. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Replaces some activities (tests inject faults around the real ones, which this receives). */
+  overrideActivities?: (defaults: PulseActivities) => Partial<PulseActivities>;
   tuning?: Pick<
     WorkerOptions,
     'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'
   >;
 }
+
+export type PulseActivities = ReturnType<typeof createActivities>;
 
 export function workflowsPath(): string {
   return require.resolve('../workflows');
@@ -29,8 +33,12 @@ export async function createWorker(opts: PulseWorkerOptions): Promise<Worker> {
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    activities: createActivities({ db: opts.db, mailer: opts.mailer, sms: opts.sms }),
+    activities: withOverrides(createActivities({ db: opts.db, mailer: opts.mailer, sms: opts.sms }), opts),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
     ...opts.tuning,
   });
+}
+
+function withOverrides(defaults: PulseActivities, opts: PulseWorkerOptions): PulseActivities {
+  return opts.overrideActivities ? { ...defaults, ...opts.overrideActivities(defaults) } : defaults;
 }

@@ -7,12 +7,13 @@ import {
   ParentClosePolicy,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   startChild,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, type ActivityOptions } from '@temporalio/common';
 import type * as activities from '../activities';
 import type {
   ApplyScoringResult,
@@ -24,6 +25,7 @@ import type { AutomationInput } from '../domain/actions';
 import type { LedgerChange, ProfileScore, ScoreChange } from '../domain/score-computation';
 import type { Trigger } from '../domain/trigger';
 import { evaluateTriggers, type TriggerFire, type TriggerState } from '../domain/trigger-evaluation';
+import { changeSteps } from '../domain/ledger-path';
 import { dndEnabledSignal } from './automations/definitions';
 import { automationWorkflowType } from './automations/registry';
 import {
@@ -41,9 +43,8 @@ import {
   triggerAttribute,
 } from './search-attributes';
 
-const { applyScoringRules, recordScoreAdjustment, expirePoints } = proxyActivities<
-  ReturnType<typeof activities.createActivities>
->({
+type Activities = ReturnType<typeof activities.createActivities>;
+const activityOptions: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   // Postgres being away is the common failure: keep trying, but back off.
   retry: {
@@ -52,7 +53,14 @@ const { applyScoringRules, recordScoreAdjustment, expirePoints } = proxyActiviti
     maximumInterval: '30 seconds',
     nonRetryableErrorTypes: ['ProfileNotFound', 'ProfileNotPublished'],
   },
-});
+};
+const remote = proxyActivities<Activities>(activityOptions);
+const { recordScoreAdjustment } = remote;
+// Scoring passes are short Postgres transactions: as local activities they run inside the workflow
+// task that asked for them, which spares the server an activity task and a second workflow task
+// per batch (the ingest ceiling is the dev server's). Retried by the worker with the same policy;
+// a worker that dies mid-pass has its workflow task retried, and the pass with it (idempotent).
+const local = proxyLocalActivities<Activities>(activityOptions);
 
 const DEFAULT_MAX_SIGNALS_PER_RUN = 9_000;
 const MAX_INTERACTIONS_PER_ACTIVITY = 1_000;
@@ -80,6 +88,8 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
   let triggerStates: Record<string, TriggerState> = carried?.triggerStates ?? {};
   let recentAutomations: string[] = carried?.recentAutomations ?? [];
   let nextExpiryAt: string | null = carried?.nextExpiryAt ?? null;
+  // The last ledger row this workflow has seen; null until the first activity reports one.
+  let ledgerCursor: string | null = carried?.ledgerCursor ?? null;
   let signalsThisRun = 0;
   // A first run sweeps what was stored before the workflow existed (e.g. the API died before signalling).
   let sweep = carried === undefined || pending.length > 0;
@@ -150,10 +160,18 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
   // Newer runs evaluate triggers against their own known scores, which a first run learns with a
   // pass that claims nothing; runs recorded before replay the old way.
   const triggersSeeKnownScores = patched('triggers-from-known-scores');
+  // Newer runs also walk the ledger since the last row they saw, batch by batch: a batch whose
+  // completion was lost (the worker died after its commit) is evaluated on its own, not merged
+  // into the retry's.
+  const triggersFollowLedger = triggersSeeKnownScores && patched('triggers-follow-ledger');
+  const cursorArg = () => (triggersFollowLedger ? { ledgerCursor } : {});
+  const { applyScoringRules, expirePoints } =
+    triggersFollowLedger && patched('scoring-local-activities') ? local : remote;
   if (triggersSeeKnownScores && carried === undefined) {
-    const first = await applyScoringRules({ accountId, contactId, maxInteractions: 0 });
+    const first = await applyScoringRules({ accountId, contactId, maxInteractions: 0, ...cursorArg() });
     if (!first.contactExists) return;
     if (first.nextExpiryAt !== undefined) nextExpiryAt = first.nextExpiryAt;
+    if (first.ledger) ledgerCursor = first.ledger.cursor;
     scores = first.scores;
     if (scores.length > 0) publishScores(scores);
   }
@@ -168,7 +186,7 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
     if (handOffDue()) break;
 
     if (!woken) {
-      const lapsed = await expirePoints({ accountId, contactId, asOf: Date.now() });
+      const lapsed = await expirePoints({ accountId, contactId, asOf: Date.now(), ...cursorArg() });
       if (!lapsed.contactExists) return;
       await absorb(lapsed);
       continue;
@@ -180,6 +198,7 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
       accountId,
       contactId,
       maxInteractions: MAX_INTERACTIONS_PER_ACTIVITY,
+      ...cursorArg(),
     });
     if (!result.contactExists) return; // the contact was deleted: nothing left to score
     sweep ||= result.remaining; // an update may have asked for another pass meanwhile
@@ -190,7 +209,11 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
 
   /** What every scoring pass leaves behind: cached scores, search attributes, triggers, expiry. */
   async function absorb(result: ApplyScoringResult): Promise<void> {
-    const changes = triggersSeeKnownScores ? changesSinceKnown(result) : (result.scoreChanges ?? []);
+    const steps =
+      triggersFollowLedger && result.ledger?.batches
+        ? changeSteps(scores, result.ledger.batches, result.scores)
+        : [triggersSeeKnownScores ? changesSinceKnown(result) : (result.scoreChanges ?? [])];
+    if (result.ledger) ledgerCursor = result.ledger.cursor;
     recentChanges = [...recentChanges, ...result.recentChanges].slice(-RECENT_CHANGES_KEPT);
     if (result.nextExpiryAt !== undefined) nextExpiryAt = result.nextExpiryAt;
     if (!sameScores(scores, result.scores)) {
@@ -200,7 +223,7 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
     // Runs recorded before automations existed replay without this block.
     if (patched('triggers-start-automations')) {
       if (result.dndAllEnabled) await stopSending(recentAutomations);
-      const fires = evaluate(result.triggers ?? [], changes);
+      const fires = steps.flatMap((changes) => evaluate(result.triggers ?? [], changes));
       for (const fire of fires) {
         const trigger = result.triggers.find((t) => t.id === fire.triggerId)!;
         const id = await startAutomation(
@@ -257,6 +280,7 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
       triggerStates,
       recentAutomations,
       nextExpiryAt,
+      ledgerCursor,
     },
   });
 }

@@ -72,6 +72,9 @@ export const ledgerSchema = z.object({
       ruleId: z.string(),
       delta: z.int(),
       scoreAfter: z.int(),
+      rescore: z
+        .boolean()
+        .describe('true: points re-stated under a newly published version, not new engagement'),
       createdAt: timestamp,
     }),
   ),

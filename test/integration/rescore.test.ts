@@ -87,6 +87,18 @@ describe('re-scoring on publish', () => {
     const progress = await finished(account, 2);
     expect(progress).toMatchObject({ total: 300, done: 300, rescored: 300 });
     await expectExact(h, account, V2, 2);
+    // The re-score's rows say so (triggers and readers must not take them for new engagement).
+    const { rows } = await h.db.query<{ version: number; rescore: boolean; contact: string }>(
+      `SELECT DISTINCT ON (profile_version, rescore) profile_version AS version, rescore, contact_id AS contact
+       FROM score_ledger WHERE account_id = $1 ORDER BY profile_version, rescore, id`,
+      [account.accountId],
+    );
+    expect(rows.map((r) => [r.version, r.rescore])).toEqual([[2, true]]);
+    const ledger = await account.call('GET', `/contacts/${rows[0]!.contact}/ledger`);
+    expect(ledger.status).toBe(200);
+    expect(ledger.body.entries.map((e: { profileVersion: number; rescore: boolean }) => e.rescore)).toContain(
+      true,
+    );
   });
 
   it('when interactions arrive during a re-score, then each counts once under the live version', async () => {

@@ -149,6 +149,25 @@ describe('triggers start automations', () => {
     );
   });
 
+  it('when a new version re-scores a contact across the threshold, then nothing fires: a re-score is no engagement', async () => {
+    const { account, contact } = await accountWithContact();
+    await account.call('POST', '/triggers', rewardAt(20));
+    await send(account, contact, 'email_clicked', 'email_clicked'); // 6: below
+    await settled(account, contact, 6);
+    const rules = DEFAULT_RULES.map((r) => (r.id === 'email-clicked' ? { ...r, points: 10 } : r));
+    expect((await account.call('PUT', '/profiles/engagement/draft/rules', { rules })).status).toBe(200);
+    expect((await account.call('POST', '/profiles/engagement/publish')).status).toBe(201);
+    await settled(account, contact, 20); // re-scored under version 2: 2 clicks x 10
+    await send(account, contact, 'email_clicked'); // 30: engagement, but from 20, already inside
+    await settled(account, contact, 30);
+    const view = await h.client.workflow
+      .getHandle(contactWorkflowId(account.accountId, contact))
+      .query(contactScoreQuery);
+    expect(view.scores.map((s) => [s.score, s.version])).toEqual([[30, 2]]);
+    expect(view.triggerStates.reward?.fires ?? 0).toBe(0);
+    expect(await exists(automationId(account, contact, 'reward', 1))).toBe(false);
+  });
+
   it('when a trigger is paused, then a crossing starts nothing', async () => {
     const { account, contact } = await accountWithContact();
     await account.call('POST', '/triggers', rewardAt(20, { paused: true }));

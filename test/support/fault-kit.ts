@@ -8,7 +8,7 @@ import { installTemporalRuntime } from '../../config/temporal-runtime';
 import { createApiKey, ensureAccount, type ApiKeyScope } from '../../db/accounts';
 import type { Db } from '../../db/pool';
 import type { Rule } from '../../domain/rule';
-import { createWorker, workflowsPath } from '../../worker/create-worker';
+import { createWorker, workflowsPath, type PulseWorkerOptions } from '../../worker/create-worker';
 import { uniqueId } from './builders';
 
 /**
@@ -115,6 +115,7 @@ export async function startInProcessWorker(opts: {
   address: string;
   taskQueue: string;
   db: Db;
+  overrideActivities?: PulseWorkerOptions['overrideActivities'];
 }): Promise<InProcessWorker> {
   installTemporalRuntime('ERROR');
   const connection = await NativeConnection.connect({ address: opts.address });
@@ -124,6 +125,7 @@ export async function startInProcessWorker(opts: {
     taskQueue: opts.taskQueue,
     db: opts.db,
     workflowBundle: await workflowBundle(),
+    overrideActivities: opts.overrideActivities,
   });
   const running = worker.run();
   // Observed by the test through `running`; never an unhandled rejection.

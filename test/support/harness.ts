@@ -8,7 +8,7 @@ import pino from 'pino';
 import { createApp, type AppDeps } from '../../api/app';
 import { createApiKey, ensureAccount, type ApiKeyScope } from '../../db/accounts';
 import { createPool, type Db } from '../../db/pool';
-import { createWorker, workflowsPath } from '../../worker/create-worker';
+import { createWorker, workflowsPath, type PulseWorkerOptions } from '../../worker/create-worker';
 import { uniqueId } from './builders';
 
 export interface ApiResponse<T = any> {
@@ -47,6 +47,8 @@ export async function startHarness(
     inProcessWorker?: boolean;
     /** Options of the app under test, e.g. a low rate limit. */
     appOptions?: Pick<AppDeps, 'rateLimit'>;
+    /** For the in-process worker: activities in place of the real ones (fault injection). */
+    overrideActivities?: PulseWorkerOptions['overrideActivities'];
   } = {},
 ): Promise<Harness> {
   installTemporalRuntime('ERROR');
@@ -65,6 +67,7 @@ export async function startHarness(
       taskQueue,
       db,
       workflowBundle: bundle,
+      overrideActivities: opts.overrideActivities,
     });
     running = worker.run();
   }
