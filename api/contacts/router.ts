@@ -46,16 +46,18 @@ export function contactsRouter(deps: {
     async (_req, res) => {
       const { accountId } = principalOf(res);
       const { params, body: interactions } = parsed(res, ingest);
-      if (!(await getContact(db, accountId, params.contactId)))
-        throw HttpError.notFound(`contact "${params.contactId}"`);
       // Stored before the signal: the workflow reads interactions from Postgres, and a crash
-      // between the two leaves them for the next delivery or sweep instead of losing them.
+      // between the two leaves them for the next delivery or sweep instead of losing them. The
+      // foreign key answers "does the contact exist" in the same statement (one round trip less).
       const { inserted, duplicates } = await insertInteractions(
         db,
         accountId,
         params.contactId,
         interactions,
-      );
+      ).catch((err: unknown) => {
+        if (isForeignKeyViolation(err)) throw HttpError.notFound(`contact "${params.contactId}"`);
+        throw err;
+      });
       const refs = interactions.map(({ id, type, occurredAt }) => ({ id, type, occurredAt }));
       await deliverInteractions(temporal, taskQueue, accountId, params.contactId, refs);
       res.status(202).json({ accepted: inserted.length, duplicates });
@@ -87,4 +89,8 @@ export function contactsRouter(deps: {
   });
 
   return router;
+}
+
+function isForeignKeyViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23503';
 }
