@@ -12,7 +12,7 @@ import { formatProfile, formatTable, rows, svg, TARGETS, updateRatios, type Benc
 import { makeTempRoot, REPO_ROOT, startStack, type Deployment, type Stack } from './stack';
 import { measureAnatomy } from './sections/anatomy';
 import { measureCeiling, measureIngest } from './sections/ingest';
-import { measureLatency } from './sections/latency';
+import { measureLatency, type LatencyPhase } from './sections/latency';
 import { measureHotContact } from './sections/hot';
 import { measureRescore } from './sections/rescore';
 import { measureWorkerMemory } from './sections/memory';
@@ -196,12 +196,14 @@ async function main(): Promise<number> {
         }
       }
       rate = round(rate, 1);
-      const phases = [{ rate, rateSource, seconds: opts.latencySeconds }];
+      const phases: LatencyPhase[] = [{ rate, rateSource, seconds: opts.latencySeconds }];
       if (opts.latencyLightRate > 0) {
         phases.push({
           rate: opts.latencyLightRate,
           rateSource: 'light load (--latency-light-rate)',
           seconds: Math.min(opts.latencySeconds, 15),
+          // At this rate polling costs nothing worth mentioning: measure every interaction.
+          sample: 1,
         });
       }
       [results.latency, results.latencyLight] = await measureLatency(

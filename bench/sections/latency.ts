@@ -42,6 +42,8 @@ export interface LatencyPhase {
   rate: number;
   rateSource: string;
   seconds: number;
+  /** Share of this phase's interactions that are measured; the section's `sample` when absent. */
+  sample?: number;
 }
 
 /**
@@ -59,7 +61,6 @@ export async function measureLatency(
   opts: { phases: LatencyPhase[]; sample: number; contacts: number; pollMs: number; concurrency: number },
   cpu: CpuSampler,
 ): Promise<LatencyResult[]> {
-  const every = Math.max(1, Math.round(1 / opts.sample));
   const probeIds = contactIds('p', opts.contacts);
   const loadIds = contactIds('l', opts.contacts);
   ctx.phase(`latency: account, ${probeIds.length} probe and ${loadIds.length} load contacts`);
@@ -91,6 +92,7 @@ export async function measureLatency(
   }
 
   async function openLoop(phase: LatencyPhase): Promise<LatencyResult> {
+    const every = Math.max(1, Math.round(1 / (phase.sample ?? opts.sample)));
     const free = [...probeIds];
     const used = new Set<string>();
     const visible: number[] = [];
