@@ -114,11 +114,15 @@ export async function startStack(root: string, log: (line: string) => void): Pro
       ownStops.push(() => apiDb.end());
       let workerPid = process.pid;
       if (mode === 'inprocess') {
+        // Its own pool, as in a worker process: a scoring pass holds a connection for its whole
+        // transaction, and sharing the API's ten let passes and requests queue behind each other.
+        const workerDb = createPool(postgres.url);
+        ownStops.push(() => workerDb.end());
         const worker = await createWorker({
           connection,
           namespace: NAMESPACE,
           taskQueue,
-          db: apiDb,
+          db: workerDb,
           workflowBundle: await scoringBundle(),
         });
         const running = worker.run();

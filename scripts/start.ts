@@ -79,16 +79,22 @@ async function main(): Promise<void> {
     const workerMetrics = env.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464';
     installTemporalRuntime('WARN', { metricsBindAddress: workerMetrics });
     const connection = await NativeConnection.connect({ address: temporalAddress });
+    // The worker gets a pool of its own, as it would as a process of its own: a scoring pass holds
+    // a connection for its whole transaction, and with one shared pool passes and API requests
+    // queued behind each other (bench: p99 3.1 s → 0.36 s from API to visible score at half rate).
+    const workerDb = createPool(databaseUrl);
+    stops.push(() => workerDb.end());
     const worker = await createWorker({
       connection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
-      db,
-      mailer: createMailer({ smtpUrl: env.SMTP_URL, from: env.SMTP_FROM, db }),
+      db: workerDb,
+      mailer: createMailer({ smtpUrl: env.SMTP_URL, from: env.SMTP_FROM, db: workerDb }),
     });
     const workerDone = worker.run();
     stops.push(async () => {
-      worker.shutdown();
+      // The SDK's runtime shuts workers down on SIGINT itself; a second shutdown() would throw.
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerDone;
       await connection.close();
     });
