@@ -8,8 +8,12 @@
 ALTER TABLE score_ledger ADD COLUMN tx_id xid8;
 ALTER TABLE score_ledger ALTER COLUMN tx_id SET DEFAULT pg_current_xact_id();
 ALTER TABLE score_ledger ADD COLUMN rescore boolean NOT NULL DEFAULT false;
+-- Every scoring pass reads the contact's ledger end and the rows after the workflow's cursor: by
+-- contact and id, whatever the profile (score_ledger_by_contact leads with the profile).
+CREATE INDEX score_ledger_by_contact_id ON score_ledger (account_id, contact_id, id);
 
 -- Down Migration
 
+DROP INDEX score_ledger_by_contact_id;
 ALTER TABLE score_ledger DROP COLUMN rescore;
 ALTER TABLE score_ledger DROP COLUMN tx_id;
