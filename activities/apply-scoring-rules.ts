@@ -1,7 +1,13 @@
 import { claimUnappliedInteractions } from '../db/interactions';
 import { listLiveProfiles } from '../db/profiles';
 import { withTransaction, type Db } from '../db/pool';
-import { appendLedger, lockContact, readCurrentScores, saveScores } from '../db/scores';
+import {
+  addAppliedCount,
+  appendLedger,
+  lockContactForScoring,
+  readCurrentScores,
+  saveScores,
+} from '../db/scores';
 import { listTriggerDefinitions } from '../db/triggers';
 import { markDndAll } from '../db/contacts';
 import { computeScoreChanges, SCORE_ADJUSTMENT_TYPE } from '../domain/score-computation';
@@ -24,7 +30,8 @@ export function createApplyScoringRules(db: Db) {
   return async function applyScoringRules(input: ApplyScoringInput): Promise<ApplyScoringResult> {
     const { accountId, contactId, maxInteractions } = input;
     return withTransaction(db, async (tx) => {
-      if (!(await lockContact(tx, accountId, contactId))) {
+      const appliedBefore = await lockContactForScoring(tx, accountId, contactId);
+      if (appliedBefore === null) {
         return {
           contactExists: false,
           applied: 0,
@@ -47,6 +54,7 @@ export function createApplyScoringRules(db: Db) {
           await rescoreContacts(tx, accountId, profile, [contactId]);
       }
       const interactions = await claimUnappliedInteractions(tx, accountId, contactId, maxInteractions);
+      await addAppliedCount(tx, accountId, contactId, interactions.length);
       const current = await readCurrentScores(tx, accountId, contactId);
       const history = await readRuleHistory(tx, accountId, contactId, profiles);
       const { scores, changes, scoreChanges } = computeScoreChanges(profiles, current, interactions, history);
@@ -58,6 +66,7 @@ export function createApplyScoringRules(db: Db) {
       return {
         contactExists: true,
         applied: interactions.length,
+        appliedTotal: appliedBefore + interactions.length,
         remaining: interactions.length === maxInteractions, // a first pass of 0 always asks for another
         scores,
         recentChanges: changes.slice(-RECENT_CHANGES_RETURNED),

@@ -1,6 +1,29 @@
 import type { LedgerChange, ProfileScore } from '../domain/score-computation';
 import type { Queryable } from './pool';
 
+/** lockContact for a scoring pass: null when the contact does not exist, else its applied count. */
+export async function lockContactForScoring(
+  db: Queryable,
+  accountId: string,
+  contactId: string,
+): Promise<number | null> {
+  const { rows } = await db.query<{ applied_count: string }>(
+    'SELECT applied_count FROM contacts WHERE account_id = $1 AND id = $2 FOR UPDATE',
+    [accountId, contactId],
+  );
+  return rows[0] ? Number(rows[0].applied_count) : null;
+}
+
+/** Counts interactions a pass claimed; the caller holds the contact's lock. */
+export async function addAppliedCount(db: Queryable, accountId: string, contactId: string, n: number) {
+  if (n === 0) return;
+  await db.query('UPDATE contacts SET applied_count = applied_count + $3 WHERE account_id = $1 AND id = $2', [
+    accountId,
+    contactId,
+    n,
+  ]);
+}
+
 /** Serialises every score write of one contact, whichever workflow or activity does it. */
 export async function lockContact(db: Queryable, accountId: string, contactId: string): Promise<boolean> {
   const { rowCount } = await db.query('SELECT 1 FROM contacts WHERE account_id = $1 AND id = $2 FOR UPDATE', [

@@ -84,6 +84,8 @@ export interface ExpirePointsInput {
 export interface ApplyScoringResult {
   contactExists: boolean;
   applied: number;
+  /** The contact's applied interactions after this call, whichever earlier call applied them. */
+  appliedTotal?: number;
   /** True when more unapplied interactions were left than one call takes. */
   remaining: boolean;
   scores: ProfileScore[];

@@ -172,6 +172,7 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
     if (!first.contactExists) return;
     if (first.nextExpiryAt !== undefined) nextExpiryAt = first.nextExpiryAt;
     if (first.ledger) ledgerCursor = first.ledger.cursor;
+    if (first.appliedTotal !== undefined) appliedCount = first.appliedTotal;
     scores = first.scores;
     if (scores.length > 0) publishScores(scores);
   }
@@ -202,7 +203,11 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
     });
     if (!result.contactExists) return; // the contact was deleted: nothing left to score
     sweep ||= result.remaining; // an update may have asked for another pass meanwhile
-    appliedCount += result.applied;
+    // The total, not a sum of results: a pass re-run after a lost result reports only what it claimed.
+    appliedCount =
+      triggersFollowLedger && result.appliedTotal !== undefined
+        ? result.appliedTotal
+        : appliedCount + result.applied;
     for (const id of result.appliedAdjustmentIds ?? []) appliedAdjustments.add(id);
     await absorb(result);
   }

@@ -122,6 +122,8 @@ describe('a committed batch whose completion was lost, followed by newer interac
     expect(await batchEnds(account.accountId, 'c1')).toEqual([10, 13, 9]);
     expect(await firesOf(account.accountId, 'c1')).toEqual({ reward: 1 });
     const wf = contactWorkflowId(account.accountId, 'c1');
+    // The retry reported only the bounce; the count still includes the lost batch's click.
+    expect((await h.client.workflow.getHandle(wf).query(contactScoreQuery)).appliedCount).toBe(12);
     await eventually(async () =>
       expect(await automationsOf(account.accountId, 'c1')).toEqual([`${wf}/trigger:reward/1`]),
     );
