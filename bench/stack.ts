@@ -18,6 +18,7 @@ import { startTemporalDevServer } from '../stack/temporal-dev-server';
 import { createWorker, workflowsPath } from '../worker/create-worker';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import type { WorkerMode } from './options';
+import { quietBundlerLogger } from '../worker/quiet-bundler-logger';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 const NAMESPACE = 'default';
@@ -99,7 +100,7 @@ export async function startStack(root: string, log: (line: string) => void): Pro
     let bundle: Promise<WorkflowBundle> | undefined;
     const scoringBundle = () =>
       (bundle ??= timed(log, 'scoring workflow bundle', () =>
-        bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietBundler }),
+        bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietBundlerLogger }),
       ));
 
     const deploy = async (mode: WorkerMode, opts: { apiLogLevel?: string } = {}): Promise<Deployment> => {
@@ -165,7 +166,7 @@ export async function startStack(root: string, log: (line: string) => void): Pro
     const startBenchWorker = async (name: string, workflowsFile: string, activities?: object) => {
       const taskQueue = `bench-${name}-${randomUUID().slice(0, 8)}`;
       const workflowBundle = await timed(log, `${name} workflow bundle`, () =>
-        bundleWorkflowCode({ workflowsPath: require.resolve(workflowsFile), logger: quietBundler }),
+        bundleWorkflowCode({ workflowsPath: require.resolve(workflowsFile), logger: quietBundlerLogger }),
       );
       const worker = await Worker.create({
         connection,
@@ -264,15 +265,6 @@ async function timed<T>(log: (line: string) => void, what: string, fn: () => Pro
   log(`${what}: ${Date.now() - started} ms`);
   return result;
 }
-
-const quietBundler = {
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: (message: string, meta?: unknown) => console.error(message, meta),
-  log: () => undefined,
-};
 
 export function makeTempRoot(): string {
   return fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'pulse-bench-'));

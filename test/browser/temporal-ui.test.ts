@@ -19,6 +19,7 @@ import { createWorker, workflowsPath } from '../../worker/create-worker';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { anInteraction, uniqueId } from '../support/builders';
 import { eventually } from '../support/eventually';
+import { quietBundlerLogger } from '../../worker/quiet-bundler-logger';
 
 /**
  * What support staff do (README, "Operating it"): open the Temporal Web UI, type a visibility
@@ -67,7 +68,7 @@ async function startStack(): Promise<Stack> {
     namespace: 'default',
     taskQueue,
     db,
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietBundler }),
+    workflowBundle: await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietBundlerLogger }),
   });
   const running = worker.run();
   const app = createApp({ db, temporal: client, taskQueue, logger: pino({ level: 'silent' }) });
@@ -87,15 +88,6 @@ async function stopStack(stack: Stack): Promise<void> {
   await stack.db.end();
   await stack.temporal.stop();
 }
-
-const quietBundler = {
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: (message: string, meta?: unknown) => console.error(message, meta),
-  log: () => undefined,
-};
 
 (skip ? describe.skip : describe)(
   `Temporal Web UI${skip ? ` (skipped: ${CHROMIUM} is not installed)` : ''}`,

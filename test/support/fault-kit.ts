@@ -10,6 +10,7 @@ import type { Db } from '../../db/pool';
 import type { Rule } from '../../domain/rule';
 import { createWorker, workflowsPath, type PulseWorkerOptions } from '../../worker/create-worker';
 import { uniqueId } from './builders';
+import { quietBundlerLogger } from '../../worker/quiet-bundler-logger';
 
 /**
  * Building blocks for the fault tests (test/fault/): they stop servers, so they wire the API and
@@ -99,7 +100,7 @@ let bundle: Promise<Awaited<ReturnType<typeof bundleWorkflowCode>>> | undefined;
 
 /** The workflow bundle, built once per test file. */
 export function workflowBundle(): Promise<Awaited<ReturnType<typeof bundleWorkflowCode>>> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: silentBundlerLogger });
+  bundle ??= bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietBundlerLogger });
   return bundle;
 }
 
@@ -327,12 +328,3 @@ export async function scoresAndLedgerSums(
   );
   return new Map(rows.map((r) => [r.contact_id, { score: r.score, ledgerSum: r.ledger_sum }]));
 }
-
-const silentBundlerLogger = {
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: (message: string, meta?: unknown) => console.error(message, meta),
-  log: () => undefined,
-};

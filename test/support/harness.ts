@@ -10,6 +10,7 @@ import { createApiKey, ensureAccount, type ApiKeyScope } from '../../db/accounts
 import { createPool, type Db } from '../../db/pool';
 import { createWorker, workflowsPath, type PulseWorkerOptions } from '../../worker/create-worker';
 import { uniqueId } from './builders';
+import { quietBundlerLogger } from '../../worker/quiet-bundler-logger';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -60,7 +61,7 @@ export async function startHarness(
   let worker: Worker | undefined;
   let running: Promise<void> = Promise.resolve();
   if (opts.inProcessWorker ?? true) {
-    bundle ??= await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: silentBundlerLogger });
+    bundle ??= await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietBundlerLogger });
     worker = await createWorker({
       connection: nativeConnection,
       namespace: 'default',
@@ -125,12 +126,3 @@ export async function startHarness(
     },
   };
 }
-
-const silentBundlerLogger = {
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: (message: string, meta?: unknown) => console.error(message, meta),
-  log: () => undefined,
-};

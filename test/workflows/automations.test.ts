@@ -20,6 +20,7 @@ import { AUTOMATIONS } from '../../workflows/automations/registry';
 import { uniqueId } from '../support/builders';
 import { eventually } from '../support/eventually';
 import { ActionValidationError, RecordingActions } from '../support/recording-actions';
+import { quietBundlerLogger } from '../../worker/quiet-bundler-logger';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const HISTORIES = path.resolve(__dirname, '..', 'histories');
@@ -34,7 +35,7 @@ beforeAll(async () => {
   });
   workflowBundle = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
-    logger: silentLogger,
+    logger: quietBundlerLogger,
   });
 }, 120_000);
 
@@ -550,12 +551,3 @@ async function runWithDndAtStart(
     return { status: await handle.result(), actions };
   });
 }
-
-const silentLogger = {
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: (message: string, meta?: unknown) => console.error(message, meta),
-  log: () => undefined,
-};
