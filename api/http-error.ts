@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 
+type Issue = { path: PropertyKey[]; message: string; code?: string; errors?: Issue[][] };
+
 export interface FieldProblem {
   /** Where the problem is, e.g. `body.0.occurredAt` or `params.contactId`. */
   path: string;
@@ -23,7 +25,7 @@ export class HttpError extends Error {
   }
 
   static validation(location: 'body' | 'params' | 'query', error: z.ZodError): HttpError {
-    const errors = error.issues.map((issue) => ({
+    const errors = error.issues.flatMap(chosenBranch).map((issue) => ({
       path: [location, ...issue.path.map(String)].join('.'),
       message: issue.message,
     }));
@@ -41,4 +43,18 @@ export class HttpError extends Error {
       'Retry-After': String(retryAfterSeconds),
     });
   }
+}
+
+/**
+ * A union that matched no member reports each member's issues. When the value's shape rules out
+ * all members but one (an object is not an array), that member's issues are the useful ones:
+ * `body.1.type` rather than "invalid input".
+ */
+function chosenBranch(issue: Issue): Issue[] {
+  if (issue.code !== 'invalid_union' || !issue.errors) return [issue];
+  const plausible = issue.errors.filter(
+    (branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0),
+  );
+  if (plausible.length !== 1) return [issue];
+  return plausible[0]!.flatMap((inner) => chosenBranch({ ...inner, path: [...issue.path, ...inner.path] }));
 }

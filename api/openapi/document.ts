@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { problemSchema } from './response-schemas';
-import { ROUTES, type Named, type ResponseDoc, type RouteDoc } from './routes';
+import type { Named, ResponseDoc, RouteDoc } from '../route';
 
 /**
  * The OpenAPI 3.1 document, generated with zod's own z.toJSONSchema from the schemas the routes
@@ -20,7 +20,7 @@ type Io = 'input' | 'output';
 const PROBLEM: Named = { name: 'Problem', schema: problemSchema };
 const PROBLEM_JSON = 'application/problem+json';
 
-export function buildOpenApiDocument(routes: readonly RouteDoc[] = ROUTES): JsonSchema {
+export function buildOpenApiDocument(routes: readonly RouteDoc[]): JsonSchema {
   const components = new Components();
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {

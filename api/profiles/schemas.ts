@@ -86,4 +86,7 @@ export const simulateQuerySchema = z.strictObject({
     .describe('how many of the contacts that would move most to list (default 10)'),
 });
 
+/** The re-score progress route's path. */
+export const rescoreParamsSchema = profileParamsSchema.extend({ version: z.coerce.number().int().min(1) });
+
 export type UpdateProfileBody = z.infer<typeof updateProfileSchema>;
