@@ -26,8 +26,8 @@ export class HttpError extends Error {
 
   static validation(location: 'body' | 'params' | 'query', error: z.ZodError): HttpError {
     const errors = error.issues.flatMap(chosenBranch).map((issue) => ({
-      path: [location, ...issue.path.map(String)].join('.'),
-      message: issue.message,
+      path: printablePath([location, ...issue.path.map(String)]),
+      message: printable(issue.message, MAX_MESSAGE),
     }));
     const first = errors[0];
     return new HttpError(
@@ -36,6 +36,13 @@ export class HttpError extends Error {
       first ? `${first.path}: ${first.message}` : undefined,
       errors,
     );
+  }
+
+  /** 400 for one bad field. */
+  static field(rawPath: string, message: string): HttpError {
+    const path = printablePath(rawPath.split('.'));
+    message = printable(message, MAX_MESSAGE);
+    return new HttpError(400, 'Invalid request', `${path}: ${message}`, [{ path, message }]);
   }
 
   static unavailable(detail: string, retryAfterSeconds = 5): HttpError {
@@ -57,4 +64,24 @@ function chosenBranch(issue: Issue): Issue[] {
   );
   if (plausible.length !== 1) return [issue];
   return plausible[0]!.flatMap((inner) => chosenBranch({ ...inner, path: [...issue.path, ...inner.path] }));
+}
+
+/**
+ * Paths and messages name a field; they do not echo what a client sent as a key (zod quotes an
+ * unknown key in its message), so long text is cut and control characters are escaped.
+ */
+const MAX_PATH_SEGMENT = 64;
+const MAX_MESSAGE = 300;
+
+function printablePath(segments: string[]): string {
+  return segments.map((segment) => printable(segment, MAX_PATH_SEGMENT)).join('.');
+}
+
+function printable(text: string, maxLength: number): string {
+  const cut = text.length > maxLength ? `${text.slice(0, maxLength)}…` : text;
+  return cut.replace(
+    // eslint-disable-next-line no-control-regex -- control characters are what it escapes
+    /[\u0000-\u001f\u007f]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instantSchema } from './timestamp';
 
 /** Interaction types the product knows out of the box; any other snake_case type is a custom one. */
 export const BUILT_IN_INTERACTION_TYPES = [
@@ -35,7 +36,7 @@ export const interactionSchema = z.strictObject({
     (t) => t !== 'score_adjustment',
     'reserved: use POST /contacts/:contactId/score-adjustments',
   ),
-  occurredAt: z.iso.datetime({ offset: true }),
+  occurredAt: instantSchema,
   attributes: interactionAttributesSchema.default({}),
 });
 

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { z } from 'zod';
 import { HttpError } from '../http-error';
+import { findUnstorableText } from './storable-text';
 
 type Schemas = {
   body?: z.ZodType | undefined;
@@ -11,7 +12,7 @@ type Schemas = {
 /**
  * Parses once and keeps the result in res.locals.parsed, so handlers use validated values and
  * never re-parse (api/route.ts `parsed`). The first failing part answers 400 with every problem's
- * path.
+ * path. Text Postgres cannot store is refused first, for every route and field alike.
  */
 export function validate(schemas: Schemas): RequestHandler {
   return (req, res, next) => {
@@ -19,6 +20,8 @@ export function validate(schemas: Schemas): RequestHandler {
     for (const location of ['params', 'query', 'body'] as const) {
       const schema = schemas[location];
       if (!schema) continue;
+      const unstorable = findUnstorableText(req[location], location);
+      if (unstorable) return next(HttpError.field(unstorable.path, unstorable.message));
       const result = schema.safeParse(req[location]);
       if (!result.success) return next(HttpError.validation(location, result.error));
       parsed[location] = result.data;

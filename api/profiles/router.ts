@@ -43,9 +43,6 @@ export interface ProfilesRouterDeps {
   onPublished?: OnPublished | undefined;
 }
 
-const fieldError = (path: string, message: string) =>
-  new HttpError(400, 'Invalid request', `${path}: ${message}`, [{ path, message }]);
-
 export function profilesRouter({ db, onPublished }: ProfilesRouterDeps): Router {
   const router = Router();
 
@@ -69,7 +66,7 @@ export function profilesRouter({ db, onPublished }: ProfilesRouterDeps): Router 
       case 'too_many_rules':
         return new HttpError(409, 'Conflict', result.message);
       case 'not_a_permutation':
-        return fieldError(field, `must list every rule of the draft exactly once (${result.message})`);
+        return HttpError.field(field, `must list every rule of the draft exactly once (${result.message})`);
     }
   }
 
@@ -103,7 +100,7 @@ export function profilesRouter({ db, onPublished }: ProfilesRouterDeps): Router 
     const profile = await updateDraft(db, principalOf(res).accountId, params.profileId, body);
     if (!profile) throw HttpError.notFound(`profile "${params.profileId}"`);
     if (profile === 'bounds_invalid') {
-      throw fieldError(
+      throw HttpError.field(
         body.ceiling !== undefined ? 'body.ceiling' : 'body.floor',
         "floor must be below ceiling (with the draft's other bound)",
       );
@@ -160,7 +157,7 @@ export function profilesRouter({ db, onPublished }: ProfilesRouterDeps): Router 
 
   serve(router, routes.replaceDraftRule, async (_req, res) => {
     const { params, body } = parsed(res, routes.replaceDraftRule);
-    if (body.id !== params.ruleId) throw fieldError('body.id', 'must equal the rule id in the path');
+    if (body.id !== params.ruleId) throw HttpError.field('body.id', 'must equal the rule id in the path');
     res.json(
       await editDraft(principalOf(res).accountId, params.profileId, (rules) =>
         replaceRule(rules, params.ruleId, body),

@@ -14,12 +14,7 @@ export function triggersRouter({ db }: { db: Db }): Router {
 
   async function checkReferences(accountId: string, trigger: Trigger): Promise<void> {
     if (!(await getProfile(db, accountId, trigger.profileId))) {
-      throw new HttpError(
-        400,
-        'Invalid request',
-        `body.profileId: profile "${trigger.profileId}" does not exist`,
-        [{ path: 'body.profileId', message: `profile "${trigger.profileId}" does not exist` }],
-      );
+      throw HttpError.field('body.profileId', `profile "${trigger.profileId}" does not exist`);
     }
     validateAutomationReference(trigger);
   }
@@ -48,9 +43,7 @@ export function triggersRouter({ db }: { db: Db }): Router {
     const { accountId } = principalOf(res);
     const { params: p, body } = parsed(res, routes.replace);
     if (body.id !== p.triggerId) {
-      throw new HttpError(400, 'Invalid request', 'body.id: must equal the id in the path', [
-        { path: 'body.id', message: 'must equal the id in the path' },
-      ]);
+      throw HttpError.field('body.id', 'must equal the id in the path');
     }
     await checkReferences(accountId, body);
     const { record, created } = await saveTrigger(db, accountId, body);
