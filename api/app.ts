@@ -68,9 +68,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(openapiRouter(ROUTES));
   serve(app.router, metricsRoute, metrics.expose);
 
+  // The key first: a caller without one learns that, whatever its body holds.
+  app.use(authenticate(deps.db));
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   app.use(limitJsonDepth());
-  app.use(authenticate(deps.db));
   // One bucket per key across both ingest routes.
   const ingestLimit = tokenBucketRateLimit(deps.rateLimit ?? DEFAULT_INGEST_RATE_LIMIT);
   app.use(contactsRouter({ ...deps, ingestLimit }));

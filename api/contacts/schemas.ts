@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { entityIdSchema } from '../../domain/ids';
+import { textInteger } from '../text-integer';
 
 export const contactParamsSchema = z.strictObject({ contactId: entityIdSchema });
 
@@ -18,7 +19,7 @@ export const contactBodySchema = z.strictObject({
 
 export const ledgerQuerySchema = z.strictObject({
   profile: entityIdSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: textInteger(z.int().min(1).max(500)).default(50),
 });
 
 export const adjustmentBodySchema = z.strictObject({

@@ -47,7 +47,16 @@ export const versionSchema = versionSummarySchema.extend({
   rules: z.array(ruleSchema),
   changes: ruleSetDiffSchema.describe('against the version before; the first version adds every rule'),
 });
-export const publishedSchema = z.object({ profileId: z.string(), version: z.int() });
+export const publishedSchema = z.object({
+  profileId: z.string(),
+  version: z.int(),
+  rescore: z
+    .object({ workflowId: z.string() })
+    .optional()
+    .describe(
+      'the re-score of every contact this version started; GET …/versions/{version}/rescore follows it',
+    ),
+});
 export const republishedSchema = publishedSchema.extend({ republishedFrom: z.int() });
 
 const statsSchema = z.object({

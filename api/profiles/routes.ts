@@ -15,7 +15,6 @@ import {
   draftRulesSchema,
   profileParamsSchema,
   reorderRulesSchema,
-  rescoreParamsSchema,
   ruleBodySchema,
   ruleParamsSchema,
   simulateQuerySchema,
@@ -222,7 +221,7 @@ export const profileRoutes = {
       'done / total contacts, rate (contacts per second), ETA, and state: running, finished or superseded (a newer version took over).',
     tag: 'profiles',
     scope: 'read',
-    params: rescoreParamsSchema,
+    params: versionParamsSchema,
     responses: { 200: { description: 'progress', body: named('RescoreProgress', rescoreProgressSchema) } },
   }),
 };

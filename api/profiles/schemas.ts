@@ -9,6 +9,7 @@ import {
   scoreBoundsSchema,
 } from '../../domain/rule';
 import { MAX_TOP } from '../../domain/simulation';
+import { textInteger } from '../text-integer';
 
 export const profileParamsSchema = z.strictObject({ profileId: entityIdSchema });
 
@@ -64,14 +65,6 @@ export const reorderRulesSchema = z.strictObject({
     }),
 });
 
-/** Paths and query strings carry text: an integer must be written as one (a blank is not 0). */
-const textInteger = <T extends z.ZodType<number, number>>(schema: T) =>
-  z
-    .string()
-    .regex(/^\d{1,10}$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(schema);
-
 export const versionParamsSchema = z.strictObject({
   profileId: entityIdSchema,
   version: textInteger(z.int().min(1).max(2_147_483_647)),
@@ -85,8 +78,5 @@ export const simulateQuerySchema = z.strictObject({
     .optional()
     .describe('how many of the contacts that would move most to list (default 10)'),
 });
-
-/** The re-score progress route's path. */
-export const rescoreParamsSchema = profileParamsSchema.extend({ version: z.coerce.number().int().min(1) });
 
 export type UpdateProfileBody = z.infer<typeof updateProfileSchema>;
