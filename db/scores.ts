@@ -184,7 +184,7 @@ export async function readLedger(
     `SELECT id::text, profile_id AS "profileId", profile_version AS "profileVersion", interaction_id AS "interactionId",
        rule_id AS "ruleId", delta, score_after AS "scoreAfter", rescore, created_at AS "createdAt"
      FROM score_ledger WHERE account_id = $1 AND contact_id = $2 AND ($3::text IS NULL OR profile_id = $3)
-     ORDER BY id DESC LIMIT $4`,
+     ORDER BY score_ledger.id DESC LIMIT $4`,
     [accountId, contactId, opts.profileId ?? null, opts.limit],
   );
   return rows;

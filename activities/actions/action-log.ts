@@ -2,14 +2,13 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { asyncLocalStorage } from '@temporalio/activity';
 import { z } from 'zod';
+import { readActionContact, type ActionContact } from '../../db/action-contacts';
 import {
   insertFinalOutcome,
-  readActionContact,
   readActionRecord,
-  type ActionContact,
   type ActionIdentity,
   type ActionRecord,
-} from '../../db/automation-actions';
+} from '../../db/action-log';
 import { withTransaction, type Db, type Queryable } from '../../db/pool';
 import { ACTION_VALIDATION_ERROR } from '../../domain/action-activities';
 import type { ActionOutcome } from '../../domain/actions';

@@ -1,4 +1,4 @@
-import { addCampaignMember, removeCampaignMember } from '../../db/automation-actions';
+import { addCampaignMember, removeCampaignMember } from '../../db/campaign-memberships';
 import type { Db } from '../../db/pool';
 import type { ActionOutcome, CampaignAction } from '../../domain/actions';
 import { entityIdSchema } from '../../domain/ids';
