@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { interactionTypeSchema } from './interaction';
+import { uniqueIdListSchema } from './unique-id-list';
 
 export const criterionOperators = [
   'equals',
@@ -31,6 +32,14 @@ export const criterionSchema = z
     }
   });
 
+/** Points a rule or a manual adjustment moves a score by: never 0, which would record nothing. */
+export const pointsSchema = z
+  .number()
+  .int()
+  .min(-10_000)
+  .max(10_000)
+  .refine((p) => p !== 0, 'must not be 0');
+
 /** The fields of a rule, without the checks across fields (see `ruleSchema`). */
 export const ruleShape = z.strictObject({
   id: z
@@ -41,12 +50,7 @@ export const ruleShape = z.strictObject({
   description: z.string().max(500).optional(),
   interactionType: interactionTypeSchema,
   criteria: z.array(criterionSchema).max(10).default([]),
-  points: z
-    .number()
-    .int()
-    .min(-10_000)
-    .max(10_000)
-    .refine((p) => p !== 0, 'must not be 0'),
+  points: pointsSchema,
   /** How many times the rule counts per contact (per rolling window, with `windowDays`). */
   maxCount: z.number().int().min(1).max(1_000_000).optional(),
   /** With maxCount: the cap applies per rolling window of this many days of the interactions' occurredAt. */
@@ -67,17 +71,7 @@ export function checkRuleOptions(
 
 export const ruleSchema = ruleShape.superRefine(checkRuleOptions);
 
-export const ruleListSchema = z
-  .array(ruleSchema)
-  .max(200)
-  .superRefine((rules, ctx) => {
-    const seen = new Set<string>();
-    rules.forEach((rule, i) => {
-      if (seen.has(rule.id))
-        ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate rule id "${rule.id}"` });
-      seen.add(rule.id);
-    });
-  });
+export const ruleListSchema = uniqueIdListSchema(ruleSchema, 200, 'rule');
 
 /**
  * Bounds of a profile's score (a draft's or a version's): after every change the score is

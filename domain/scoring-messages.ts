@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { LedgerPath } from './ledger-path';
+import { pointsSchema } from './rule';
 import type { LedgerChange, ProfileScore } from './score-computation';
 import type { Trigger } from './trigger';
 import type { TriggerState } from './trigger-evaluation';
@@ -20,12 +21,7 @@ export type InteractionRef = z.infer<typeof interactionRefSchema>;
 export const scoreAdjustmentRequestSchema = z.strictObject({
   adjustmentId: z.string().min(1).max(200),
   profileId: z.string().min(1).max(128),
-  points: z
-    .number()
-    .int()
-    .min(-10_000)
-    .max(10_000)
-    .refine((p) => p !== 0, 'must not be 0'),
+  points: pointsSchema,
   reason: z.string().min(1).max(500),
   /** Who made it: an API key id, or an automation's workflow id. */
   actor: z.string().min(1).max(300),

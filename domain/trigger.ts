@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { entityIdSchema } from './ids';
+import { uniqueIdListSchema } from './unique-id-list';
 
 /** Operators that compare the score with a number; all of them are false on an empty score. */
 export const numericTriggerOperators = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte'] as const;
@@ -79,18 +80,7 @@ export const triggerSchema = z
   });
 
 /** Trigger states are kept per trigger id, so two triggers with one id would share a state. */
-export const triggerListSchema = z
-  .array(triggerSchema)
-  .max(200)
-  .superRefine((triggers, ctx) => {
-    const seen = new Set<string>();
-    triggers.forEach((trigger, i) => {
-      if (seen.has(trigger.id)) {
-        ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate trigger id "${trigger.id}"` });
-      }
-      seen.add(trigger.id);
-    });
-  });
+export const triggerListSchema = uniqueIdListSchema(triggerSchema, 200, 'trigger');
 
 export type TriggerCondition = z.infer<typeof triggerConditionSchema>;
 export type TriggerReentry = z.infer<typeof reentrySchema>;
