@@ -1,4 +1,5 @@
 import type { Queryable } from './pool';
+import { changedOne, queryFirst } from './query';
 
 /* A contact as automations' actions see it, and its do-not-disturb channels. */
 
@@ -25,11 +26,11 @@ export async function readActionContact(
   contactId: string,
   { forUpdate = false } = {},
 ): Promise<ActionContact | undefined> {
-  const { rows } = await db.query<ActionContact>(
+  return queryFirst<ActionContact>(
+    db,
     `SELECT ${contactColumns} FROM contacts WHERE account_id = $1 AND id = $2${forUpdate ? ' FOR UPDATE' : ''}`,
     [accountId, contactId],
   );
-  return rows[0];
 }
 
 export async function setDndChannels(
@@ -38,11 +39,11 @@ export async function setDndChannels(
   contactId: string,
   channels: readonly DndChannel[],
 ): Promise<boolean> {
-  const { rowCount } = await db.query(
+  return changedOne(
+    db,
     'UPDATE contacts SET dnd_channels = $3, updated_at = now() WHERE account_id = $1 AND id = $2',
     [accountId, contactId, [...new Set(channels)]],
   );
-  return rowCount === 1;
 }
 
 export interface ContactSnapshot {
@@ -60,7 +61,8 @@ export async function readContactForAutomation(
   accountId: string,
   contactId: string,
 ): Promise<ContactSnapshot | undefined> {
-  const { rows } = await db.query<ContactSnapshot>(
+  return queryFirst<ContactSnapshot>(
+    db,
     `SELECT c.email, c.phone, c.tags, c.dnd_channels AS "dndChannels",
        COALESCE((
          SELECT jsonb_object_agg(p.id, CASE WHEN p.live_version IS NULL THEN NULL ELSE COALESCE(s.score, 0) END)
@@ -71,5 +73,4 @@ export async function readContactForAutomation(
      FROM contacts c WHERE c.account_id = $1 AND c.id = $2`,
     [accountId, contactId],
   );
-  return rows[0];
 }

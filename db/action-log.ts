@@ -1,4 +1,5 @@
 import type { Queryable } from './pool';
+import { queryFirst } from './query';
 
 /* automation_actions: one row per action key, the record that makes a retried or replayed step act once. */
 
@@ -32,11 +33,11 @@ export interface ActionIdentity extends ActionKeyRef {
 }
 
 export async function readActionRecord(db: Queryable, ref: ActionKeyRef): Promise<ActionRecord | undefined> {
-  const { rows } = await db.query<ActionRecord>(
+  return queryFirst<ActionRecord>(
+    db,
     `SELECT ${ACTION_COLUMNS} FROM automation_actions WHERE account_id = $1 AND action_key = $2`,
     [ref.accountId, ref.actionKey],
   );
-  return rows[0];
 }
 
 /** Records a final outcome of an action done inside the caller's transaction; a key already there is an error. */

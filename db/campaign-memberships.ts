@@ -1,4 +1,5 @@
 import type { Queryable } from './pool';
+import { changedOne } from './query';
 
 /** true when the contact joined (or rejoined) the campaign, false when already a member. */
 export async function addCampaignMember(
@@ -7,13 +8,13 @@ export async function addCampaignMember(
   campaignId: string,
   contactId: string,
 ): Promise<boolean> {
-  const { rowCount } = await db.query(
+  return changedOne(
+    db,
     `INSERT INTO campaign_memberships AS m (account_id, campaign_id, contact_id) VALUES ($1, $2, $3)
      ON CONFLICT (account_id, campaign_id, contact_id) DO UPDATE SET added_at = now(), removed_at = NULL
      WHERE m.removed_at IS NOT NULL`,
     [accountId, campaignId, contactId],
   );
-  return rowCount === 1;
 }
 
 /** true when the contact left the campaign, false when not a member. */
@@ -23,12 +24,12 @@ export async function removeCampaignMember(
   campaignId: string,
   contactId: string,
 ): Promise<boolean> {
-  const { rowCount } = await db.query(
+  return changedOne(
+    db,
     `UPDATE campaign_memberships SET removed_at = now()
      WHERE account_id = $1 AND campaign_id = $2 AND contact_id = $3 AND removed_at IS NULL`,
     [accountId, campaignId, contactId],
   );
-  return rowCount === 1;
 }
 
 export async function isCampaignMember(
@@ -37,10 +38,10 @@ export async function isCampaignMember(
   campaignId: string,
   contactId: string,
 ): Promise<boolean> {
-  const { rowCount } = await db.query(
+  return changedOne(
+    db,
     `SELECT 1 FROM campaign_memberships
      WHERE account_id = $1 AND campaign_id = $2 AND contact_id = $3 AND removed_at IS NULL`,
     [accountId, campaignId, contactId],
   );
-  return rowCount === 1;
 }

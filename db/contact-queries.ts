@@ -1,4 +1,5 @@
 import type { Queryable } from './pool';
+import { queryFirst } from './query';
 
 export const CONTACT_SORTS = ['score_desc', 'score_asc', 'id'] as const;
 export type ContactSort = (typeof CONTACT_SORTS)[number];
@@ -41,12 +42,12 @@ export async function findScoringProfile(
   accountId: string,
   profileId: string | undefined,
 ): Promise<ScoringProfile | undefined> {
-  const { rows } = await db.query<ScoringProfile>(
+  return queryFirst<ScoringProfile>(
+    db,
     `SELECT id, live_version IS NOT NULL AS published FROM score_profiles
      WHERE account_id = $1 AND CASE WHEN $2::text IS NULL THEN is_default ELSE id = $2 END`,
     [accountId, profileId ?? null],
   );
-  return rows[0];
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Queryable } from './pool';
+import { changedOne } from './query';
 
 /** true when the tag was added, false when the contact already had it. */
 export async function addContactTag(
@@ -7,12 +8,12 @@ export async function addContactTag(
   contactId: string,
   tag: string,
 ): Promise<boolean> {
-  const { rowCount } = await db.query(
+  return changedOne(
+    db,
     `UPDATE contacts SET tags = array_append(tags, $3), updated_at = now()
      WHERE account_id = $1 AND id = $2 AND NOT (tags @> ARRAY[$3::text])`,
     [accountId, contactId, tag],
   );
-  return rowCount === 1;
 }
 
 /** true when the tag was removed, false when the contact did not have it. */
@@ -22,10 +23,10 @@ export async function removeContactTag(
   contactId: string,
   tag: string,
 ): Promise<boolean> {
-  const { rowCount } = await db.query(
+  return changedOne(
+    db,
     `UPDATE contacts SET tags = array_remove(tags, $3), updated_at = now()
      WHERE account_id = $1 AND id = $2 AND tags @> ARRAY[$3::text]`,
     [accountId, contactId, tag],
   );
-  return rowCount === 1;
 }

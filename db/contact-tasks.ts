@@ -1,4 +1,5 @@
 import type { Queryable } from './pool';
+import { queryRows } from './query';
 
 export interface ContactTask {
   id: string;
@@ -41,9 +42,9 @@ export async function listContactTasks(
   accountId: string,
   contactId: string,
 ): Promise<ContactTask[]> {
-  const { rows } = await db.query<ContactTask>(
+  return queryRows<ContactTask>(
+    db,
     `SELECT ${taskColumns} FROM contact_tasks WHERE account_id = $1 AND contact_id = $2 ORDER BY created_at, id`,
     [accountId, contactId],
   );
-  return rows;
 }

@@ -1,4 +1,6 @@
+import { accountRecords } from './account-records';
 import type { Queryable } from './pool';
+import { queryFirst } from './query';
 
 export interface ContactRecord {
   id: string;
@@ -28,7 +30,8 @@ export async function upsertContact(
   accountId: string,
   input: ContactInput,
 ): Promise<{ contact: ContactRecord; created: boolean }> {
-  const { rows } = await db.query<ContactRecord & { created: boolean }>(
+  const row = await queryFirst<ContactRecord & { created: boolean }>(
+    db,
     `INSERT INTO contacts (account_id, id, name, email, phone, tags, attributes)
      VALUES ($1, $2, $3, $4, $5, COALESCE($6, '{}'::text[]), COALESCE($7, '{}'::jsonb))
      ON CONFLICT (account_id, id) DO UPDATE SET
@@ -52,21 +55,11 @@ export async function upsertContact(
       input.phone !== undefined,
     ],
   );
-  const { created, ...contact } = rows[0]!;
+  const { created, ...contact } = row!;
   return { contact, created };
 }
 
-export async function getContact(
-  db: Queryable,
-  accountId: string,
-  id: string,
-): Promise<ContactRecord | undefined> {
-  const { rows } = await db.query<ContactRecord>(
-    `SELECT ${columns} FROM contacts WHERE account_id = $1 AND id = $2`,
-    [accountId, id],
-  );
-  return rows[0];
-}
+export const getContact = accountRecords<ContactRecord>('contacts', columns).get;
 
 export async function markDndAll(db: Queryable, accountId: string, contactId: string): Promise<void> {
   await db.query(

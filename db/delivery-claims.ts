@@ -6,6 +6,7 @@ import {
   type ActionRecord,
 } from './action-log';
 import type { Queryable } from './pool';
+import { queryFirst } from './query';
 
 /*
  * Deliveries that leave the system (email, SMS) claim their action key in a statement of its own
@@ -25,7 +26,8 @@ export async function claimDelivery(
   leaseMs: number,
   detail: string,
 ): Promise<{ token: number; afterLostAttempt: boolean } | undefined> {
-  const { rows } = await db.query<{ token: number; afterLostAttempt: boolean }>(
+  return queryFirst<{ token: number; afterLostAttempt: boolean }>(
+    db,
     `INSERT INTO automation_actions (account_id, action_key, contact_id, kind, state, detail, attempts, claimed_at)
      VALUES ($1, $2, $3, $4, 'sending', $5, 1, now())
      ON CONFLICT (account_id, action_key) DO UPDATE SET
@@ -42,7 +44,6 @@ export async function claimDelivery(
      RETURNING attempts AS token, possible_duplicate AS "afterLostAttempt"`,
     [action.accountId, action.actionKey, action.contactId, action.kind, detail, leaseMs],
   );
-  return rows[0];
 }
 
 /**

@@ -1,5 +1,6 @@
 import { EXPIRY_RULE_PREFIX, type ExpiringPoints } from '../domain/point-expiry';
 import type { Queryable } from './pool';
+import { queryRows } from './query';
 
 /** Points of the contact's current versions whose time is up (`dueBy`) and that have not lapsed yet. */
 export async function readDuePoints(
@@ -8,7 +9,8 @@ export async function readDuePoints(
   contactId: string,
   dueBy: Date,
 ): Promise<ExpiringPoints[]> {
-  const { rows } = await db.query<ExpiringPoints>(
+  return queryRows<ExpiringPoints>(
+    db,
     `SELECT l.profile_id AS "profileId", l.profile_version AS "profileVersion", l.interaction_id AS "interactionId",
             l.rule_id AS "ruleId", l.delta
      FROM score_ledger l
@@ -22,7 +24,6 @@ export async function readDuePoints(
      ORDER BY l.expires_at, l.id`,
     [accountId, contactId, dueBy],
   );
-  return rows;
 }
 
 /** When the contact's next points lapse, if any are still to lapse. */

@@ -3,7 +3,9 @@ import type { DraftEditResult } from '../domain/draft-rules';
 import { diffRuleSets, type RuleSet, type RuleSetDiff } from '../domain/profile-diff';
 import type { Rule } from '../domain/rule';
 import type { LiveProfile } from '../domain/score-computation';
+import { accountRecords } from './account-records';
 import { withTransaction, type Queryable } from './pool';
+import { queryFirst, queryRows } from './query';
 
 export interface ProfileRecord {
   id: string;
@@ -43,7 +45,8 @@ export async function createProfile(
     ceiling?: number | null | undefined;
   },
 ): Promise<ProfileRecord | undefined> {
-  const { rows } = await db.query<ProfileRecord>(
+  return queryFirst<ProfileRecord>(
+    db,
     `INSERT INTO score_profiles (account_id, id, name, description, draft_rules, floor, ceiling, is_default)
      VALUES ($1, $2, $3, $4, $5, $6, $7, NOT EXISTS (SELECT 1 FROM score_profiles WHERE account_id = $1 AND is_default))
      ON CONFLICT (account_id, id) DO NOTHING
@@ -58,28 +61,11 @@ export async function createProfile(
       input.ceiling ?? null,
     ],
   );
-  return rows[0];
 }
 
-export async function getProfile(
-  db: Queryable,
-  accountId: string,
-  id: string,
-): Promise<ProfileRecord | undefined> {
-  const { rows } = await db.query<ProfileRecord>(
-    `SELECT ${columns} FROM score_profiles WHERE account_id = $1 AND id = $2`,
-    [accountId, id],
-  );
-  return rows[0];
-}
-
-export async function listProfiles(db: Queryable, accountId: string): Promise<ProfileRecord[]> {
-  const { rows } = await db.query<ProfileRecord>(
-    `SELECT ${columns} FROM score_profiles WHERE account_id = $1 ORDER BY created_at, id`,
-    [accountId],
-  );
-  return rows;
-}
+const records = accountRecords<ProfileRecord>('score_profiles', columns);
+export const getProfile = records.get;
+export const listProfiles = records.list;
 
 export async function setDraftRules(
   db: Queryable,
@@ -87,12 +73,12 @@ export async function setDraftRules(
   id: string,
   rules: Rule[],
 ): Promise<ProfileRecord | undefined> {
-  const { rows } = await db.query<ProfileRecord>(
+  return queryFirst<ProfileRecord>(
+    db,
     `UPDATE score_profiles SET draft_rules = $3, updated_at = now() WHERE account_id = $1 AND id = $2
      RETURNING ${columns}`,
     [accountId, id, JSON.stringify(rules)],
   );
-  return rows[0];
 }
 
 /** Fields of the draft a PATCH may set; absent: unchanged, null (floor, ceiling): no bound. */
@@ -115,7 +101,8 @@ export async function updateDraft(
   patch: DraftPatch,
 ): Promise<ProfileRecord | 'bounds_invalid' | undefined> {
   try {
-    const { rows } = await db.query<ProfileRecord>(
+    return await queryFirst<ProfileRecord>(
+      db,
       `UPDATE score_profiles SET
          name = CASE WHEN $3 THEN $4 ELSE name END,
          description = CASE WHEN $5 THEN $6 ELSE description END,
@@ -137,7 +124,6 @@ export async function updateDraft(
         patch.ceiling ?? null,
       ],
     );
-    return rows[0];
   } catch (err) {
     if ((err as { constraint?: unknown }).constraint === 'score_profiles_bounds') return 'bounds_invalid';
     throw err;
@@ -212,12 +198,12 @@ async function latestVersion(
   accountId: string,
   profileId: string,
 ): Promise<VersionRow | undefined> {
-  const { rows } = await tx.query<VersionRow>(
+  return queryFirst<VersionRow>(
+    tx,
     `SELECT version, rules, floor, ceiling FROM profile_versions
      WHERE account_id = $1 AND profile_id = $2 ORDER BY version DESC LIMIT 1`,
     [accountId, profileId],
   );
-  return rows[0];
 }
 
 /** Saves `content` as the version after the latest, with its diff, and makes it live. */
@@ -331,13 +317,13 @@ export async function listVersions(
   accountId: string,
   profileId: string,
 ): Promise<ProfileVersionSummary[]> {
-  const { rows } = await db.query<ProfileVersionSummary>(
+  return queryRows<ProfileVersionSummary>(
+    db,
     `SELECT ${versionColumns}
      FROM profile_versions v JOIN score_profiles p ON p.account_id = v.account_id AND p.id = v.profile_id
      WHERE v.account_id = $1 AND v.profile_id = $2 ORDER BY v.version DESC`,
     [accountId, profileId],
   );
-  return rows;
 }
 
 export async function getVersion(

@@ -1,5 +1,6 @@
 import type { LedgerChange, ProfileScore } from '../domain/score-computation';
 import type { Queryable } from './pool';
+import { changedOne, queryRows } from './query';
 
 /** lockContact for a scoring pass: null when the contact does not exist, else its applied count. */
 export async function lockContactForScoring(
@@ -26,11 +27,10 @@ export async function addAppliedCount(db: Queryable, accountId: string, contactI
 
 /** Serialises every score write of one contact, whichever workflow or activity does it. */
 export async function lockContact(db: Queryable, accountId: string, contactId: string): Promise<boolean> {
-  const { rowCount } = await db.query('SELECT 1 FROM contacts WHERE account_id = $1 AND id = $2 FOR UPDATE', [
+  return changedOne(db, 'SELECT 1 FROM contacts WHERE account_id = $1 AND id = $2 FOR UPDATE', [
     accountId,
     contactId,
   ]);
-  return rowCount === 1;
 }
 
 /** The contact's score under one profile; null when it has none (empty). */
@@ -53,12 +53,12 @@ export async function readScoreRows(
   accountId: string,
   contactId: string,
 ): Promise<{ profileId: string; version: number; score: number }[]> {
-  const { rows } = await db.query<{ profileId: string; version: number; score: number }>(
+  return queryRows<{ profileId: string; version: number; score: number }>(
+    db,
     `SELECT profile_id AS "profileId", profile_version AS version, score
      FROM contact_scores WHERE account_id = $1 AND contact_id = $2`,
     [accountId, contactId],
   );
-  return rows;
 }
 
 export async function readCurrentScores(
@@ -157,7 +157,8 @@ export async function readContactProfileScores(
   accountId: string,
   contactId: string,
 ): Promise<ContactProfileScore[]> {
-  const { rows } = await db.query<ContactProfileScore>(
+  return queryRows<ContactProfileScore>(
+    db,
     `SELECT p.id AS "profileId", p.name AS "profileName", p.is_default AS "isDefault", p.live_version AS version,
        CASE WHEN p.live_version IS NULL THEN NULL ELSE COALESCE(s.score, 0) END AS score,
        s.updated_at AS "updatedAt",
@@ -178,7 +179,6 @@ export async function readContactProfileScores(
      ORDER BY p.is_default DESC, p.created_at, p.id`,
     [accountId, contactId],
   );
-  return rows;
 }
 
 export interface LedgerEntry extends LedgerChange {
@@ -194,12 +194,12 @@ export async function readLedger(
   contactId: string,
   opts: { profileId?: string | undefined; limit: number },
 ): Promise<LedgerEntry[]> {
-  const { rows } = await db.query<LedgerEntry>(
+  return queryRows<LedgerEntry>(
+    db,
     `SELECT id::text, profile_id AS "profileId", profile_version AS "profileVersion", interaction_id AS "interactionId",
        rule_id AS "ruleId", delta, score_after AS "scoreAfter", rescore, created_at AS "createdAt"
      FROM score_ledger WHERE account_id = $1 AND contact_id = $2 AND ($3::text IS NULL OR profile_id = $3)
      ORDER BY score_ledger.id DESC LIMIT $4`,
     [accountId, contactId, opts.profileId ?? null, opts.limit],
   );
-  return rows;
 }

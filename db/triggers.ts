@@ -1,6 +1,8 @@
 import { automationReferenceProblems } from '../domain/automations/catalog';
 import { triggerSchema, type Trigger, type TriggerInput } from '../domain/trigger';
+import { accountRecords } from './account-records';
 import type { Queryable } from './pool';
+import { queryFirst, queryRows } from './query';
 
 export interface TriggerRecord {
   trigger: Trigger;
@@ -18,48 +20,27 @@ export async function saveTrigger(
   trigger: Trigger,
   source: 'api' | 'code' = 'api',
 ): Promise<{ record: TriggerRecord; created: boolean }> {
-  const { rows } = await db.query<TriggerRecord & { created: boolean }>(
+  const row = await queryFirst<TriggerRecord & { created: boolean }>(
+    db,
     `INSERT INTO score_triggers (account_id, id, profile_id, definition, source) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (account_id, id) DO UPDATE
        SET profile_id = EXCLUDED.profile_id, definition = EXCLUDED.definition, source = EXCLUDED.source, updated_at = now()
      RETURNING ${columns}, (xmax = 0) AS created`,
     [accountId, trigger.id, trigger.profileId, JSON.stringify(trigger), source],
   );
-  const { created, ...record } = rows[0]!;
+  const { created, ...record } = row!;
   return { record, created };
 }
 
-export async function getTrigger(
-  db: Queryable,
-  accountId: string,
-  id: string,
-): Promise<TriggerRecord | undefined> {
-  const { rows } = await db.query<TriggerRecord>(
-    `SELECT ${columns} FROM score_triggers WHERE account_id = $1 AND id = $2`,
-    [accountId, id],
-  );
-  return rows[0];
-}
-
-export async function listTriggers(db: Queryable, accountId: string): Promise<TriggerRecord[]> {
-  const { rows } = await db.query<TriggerRecord>(
-    `SELECT ${columns} FROM score_triggers WHERE account_id = $1 ORDER BY created_at, id`,
-    [accountId],
-  );
-  return rows;
-}
-
-export async function deleteTrigger(db: Queryable, accountId: string, id: string): Promise<boolean> {
-  const { rowCount } = await db.query('DELETE FROM score_triggers WHERE account_id = $1 AND id = $2', [
-    accountId,
-    id,
-  ]);
-  return rowCount === 1;
-}
+const records = accountRecords<TriggerRecord>('score_triggers', columns);
+export const getTrigger = records.get;
+export const listTriggers = records.list;
+export const deleteTrigger = records.delete;
 
 /** What the contact workflow evaluates: every trigger, paused ones included (they keep tracking). */
 export async function listTriggerDefinitions(db: Queryable, accountId: string): Promise<Trigger[]> {
-  const { rows } = await db.query<{ definition: Trigger }>(
+  const rows = await queryRows<{ definition: Trigger }>(
+    db,
     'SELECT definition FROM score_triggers WHERE account_id = $1 ORDER BY created_at, id',
     [accountId],
   );
