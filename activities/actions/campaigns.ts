@@ -1,51 +1,11 @@
-import { addCampaignMember, removeCampaignMember } from '../../db/campaign-memberships';
+import { moveCampaignMember } from '../../db/campaign-memberships';
 import type { Db } from '../../db/pool';
 import { z } from 'zod';
 import { readContactScore } from '../../db/scores';
-import type { ActionOutcome, CampaignAction, SegmentAction } from '../../domain/actions';
+import type { ActionOutcome, SegmentAction } from '../../domain/actions';
 import { bandFor, scoreBandSchema } from '../../domain/automations/campaign-segmentation';
 import { entityIdSchema } from '../../domain/ids';
 import { actionBaseSchema, parseInput, runRecordedAction } from './action-log';
-
-const campaignSchema = actionBaseSchema.extend({ campaignId: entityIdSchema });
-
-/** Outcome detail: 'added' (or re-added after a removal), or 'already_member'. */
-export function createAddToCampaign(db: Db) {
-  return async function addToCampaign(input: CampaignAction): Promise<ActionOutcome> {
-    const { actionKey, accountId, contactId, campaignId } = parseInput(
-      campaignSchema,
-      input,
-      'addToCampaign',
-    );
-    return runRecordedAction(
-      db,
-      { accountId, actionKey, contactId, kind: 'add_to_campaign' },
-      async (tx) => ({
-        state: 'done',
-        detail: (await addCampaignMember(tx, accountId, campaignId, contactId)) ? 'added' : 'already_member',
-      }),
-    );
-  };
-}
-
-/** Outcome detail: 'removed', or 'not_member'. */
-export function createRemoveFromCampaign(db: Db) {
-  return async function removeFromCampaign(input: CampaignAction): Promise<ActionOutcome> {
-    const { actionKey, accountId, contactId, campaignId } = parseInput(
-      campaignSchema,
-      input,
-      'removeFromCampaign',
-    );
-    return runRecordedAction(
-      db,
-      { accountId, actionKey, contactId, kind: 'remove_from_campaign' },
-      async (tx) => ({
-        state: 'done',
-        detail: (await removeCampaignMember(tx, accountId, campaignId, contactId)) ? 'removed' : 'not_member',
-      }),
-    );
-  };
-}
 
 const segmentSchema = actionBaseSchema.extend({
   profileId: entityIdSchema,
@@ -72,10 +32,14 @@ export function createSegmentByCurrentScore(db: Db) {
         const score = await readContactScore(tx, accountId, contactId, profileId);
         const target = bandFor(bands, score)?.campaignId;
         // Into the new campaign first, so the contact is never in none of them on the way.
-        if (target !== undefined) await addCampaignMember(tx, accountId, target, contactId);
+        if (target !== undefined)
+          await moveCampaignMember(tx, 'join', { accountId, campaignId: target, contactId });
         const left: string[] = [];
         for (const campaignId of new Set(bands.map((b) => b.campaignId))) {
-          if (campaignId !== target && (await removeCampaignMember(tx, accountId, campaignId, contactId)))
+          if (
+            campaignId !== target &&
+            (await moveCampaignMember(tx, 'leave', { accountId, campaignId, contactId }))
+          )
             left.push(campaignId);
         }
         const where = target === undefined ? 'in no band' : `in ${target}`;

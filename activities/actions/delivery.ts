@@ -11,7 +11,14 @@ import {
 import type { Db } from '../../db/pool';
 import type { ActionOutcome, Channel } from '../../domain/actions';
 import { deliveryFailureOf } from '../delivery-error';
-import { activityLogWarn, assertSameAction, contactNotFound, inFlight, settledOutcome } from './action-log';
+import {
+  activityLogWarn,
+  assertSameAction,
+  contactNotFound,
+  inFlight,
+  settledOutcome,
+  type ActionKind,
+} from './action-log';
 
 /**
  * Sending something (email, SMS) to a provider outside Postgres, once.
@@ -50,13 +57,25 @@ import { activityLogWarn, assertSameAction, contactNotFound, inFlight, settledOu
 /** Longer than one send (25 s in the SMTP mailer) plus recording 'done' with its in-process retries. */
 export const DEFAULT_SENDING_LEASE_MS = 2 * 60_000;
 
+/** Per channel: the action's kind, the contact's address on it (null: none) and the skip reason without one. */
+const CHANNELS: Record<
+  Channel,
+  { kind: ActionKind; addressOf: (contact: ActionContact) => string | null; noAddressReason: string }
+> = {
+  email: {
+    kind: 'send_email',
+    addressOf: (contact) => contact.email?.trim() || null,
+    noAddressReason: 'no_email',
+  },
+  sms: {
+    kind: 'send_sms',
+    addressOf: (contact) => contact.phone?.trim() || null,
+    noAddressReason: 'no_phone',
+  },
+};
+
 export interface Delivery {
-  action: ActionIdentity;
   channel: Channel;
-  /** Where to send, or null when the contact has no address for the channel. */
-  addressOf(contact: ActionContact): string | null;
-  /** The skip reason when there is no address: 'no_email', 'no_phone'. */
-  noAddressReason: string;
   /** Stable per action: the Message-ID header for email, the provider's idempotency key for SMS. */
   messageId: string;
   send(to: string, contact: ActionContact): Promise<void>;
@@ -69,8 +88,19 @@ export function dndReason(dndChannels: readonly DndChannel[], channel: Channel):
   return undefined;
 }
 
-export async function deliverOnce(db: Db, delivery: Delivery, leaseMs: number): Promise<ActionOutcome> {
-  const { action } = delivery;
+/** `leaseMs`: see above. `who`: the action's key, account and contact (its validated input); the kind follows from the channel. */
+export async function deliverOnce(
+  { db, leaseMs }: { db: Db; leaseMs: number },
+  who: Omit<ActionIdentity, 'kind'>,
+  delivery: Delivery,
+): Promise<ActionOutcome> {
+  const { kind, addressOf, noAddressReason } = CHANNELS[delivery.channel];
+  const action: ActionIdentity = {
+    accountId: who.accountId,
+    actionKey: who.actionKey,
+    contactId: who.contactId,
+    kind,
+  };
   const recorded = await readActionRecord(db, action);
   if (recorded) {
     assertSameAction(recorded, action);
@@ -83,9 +113,8 @@ export async function deliverOnce(db: Db, delivery: Delivery, leaseMs: number): 
   // Compliance first: checked on every attempt, a resend included.
   const blocked = dndReason(contact.dndChannels, delivery.channel);
   if (blocked) return reportRecord(action, await recordSkip(db, action, { reason: blocked, leaseMs }));
-  const to = delivery.addressOf(contact);
-  if (!to)
-    return reportRecord(action, await recordSkip(db, action, { reason: delivery.noAddressReason, leaseMs }));
+  const to = addressOf(contact);
+  if (!to) return reportRecord(action, await recordSkip(db, action, { reason: noAddressReason, leaseMs }));
 
   const claim = await claimDelivery(db, action, leaseMs, delivery.messageId);
   if (!claim) {

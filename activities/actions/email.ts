@@ -18,23 +18,13 @@ export function emailMessageId(accountId: string, actionKey: string, domain: str
 
 export function createSendEmail(deps: { db: Db; mailer: Mailer; leaseMs: number; messageIdDomain: string }) {
   return async function sendEmail(input: SendEmailAction): Promise<ActionOutcome> {
-    const { actionKey, accountId, contactId, subject, text } = parseInput(
-      sendEmailSchema,
-      input,
-      'sendEmail',
-    );
-    const messageId = emailMessageId(accountId, actionKey, deps.messageIdDomain);
-    return deliverOnce(
-      deps.db,
-      {
-        action: { accountId, actionKey, contactId, kind: 'send_email' },
-        channel: 'email',
-        addressOf: (contact) => contact.email?.trim() || null,
-        noAddressReason: 'no_email',
-        messageId,
-        send: (to) => deps.mailer.send({ to, subject, text, messageId }),
-      },
-      deps.leaseMs,
-    );
+    const email = parseInput(sendEmailSchema, input, 'sendEmail');
+    const { subject, text } = email;
+    const messageId = emailMessageId(email.accountId, email.actionKey, deps.messageIdDomain);
+    return deliverOnce(deps, email, {
+      channel: 'email',
+      messageId,
+      send: (to) => deps.mailer.send({ to, subject, text, messageId }),
+    });
   };
 }

@@ -2,12 +2,12 @@ import type { Db } from '../../db/pool';
 import type { ActionActivities } from '../../domain/action-activities';
 import type { Mailer } from '../mailer';
 import type { SmsProvider } from '../sms-provider';
-import { createAddToCampaign, createRemoveFromCampaign, createSegmentByCurrentScore } from './campaigns';
+import { createSegmentByCurrentScore } from './campaigns';
 import { DEFAULT_SENDING_LEASE_MS } from './delivery';
 import { createSendEmail } from './email';
+import { createMembershipActions } from './memberships';
 import { createReadContactForAutomation } from './read-contact';
 import { createSendSms } from './sms';
-import { createAddTag, createRemoveTag } from './tags';
 import { createCreateTask } from './tasks';
 
 export { ACTION_IN_FLIGHT, ACTION_KEY_CONFLICT, ACTION_VALIDATION_ERROR } from './action-log';
@@ -37,11 +37,8 @@ export function createActionActivities({
     readContactForAutomation: createReadContactForAutomation(db),
     sendEmail: createSendEmail({ db, mailer, leaseMs: sendingLeaseMs, messageIdDomain }),
     sendSms: createSendSms({ db, sms, leaseMs: sendingLeaseMs }),
-    addTag: createAddTag(db),
-    removeTag: createRemoveTag(db),
+    ...createMembershipActions(db),
     createTask: createCreateTask(db),
-    addToCampaign: createAddToCampaign(db),
-    removeFromCampaign: createRemoveFromCampaign(db),
     segmentByCurrentScore: createSegmentByCurrentScore(db),
   } satisfies Omit<ActionActivities, 'modifyEngagementScore'>;
 }

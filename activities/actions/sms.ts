@@ -12,19 +12,13 @@ const sendSmsSchema = actionBaseSchema.extend({
 
 export function createSendSms(deps: { db: Db; sms: SmsProvider; leaseMs: number }) {
   return async function sendSms(input: SendSmsAction): Promise<ActionOutcome> {
-    const { actionKey, accountId, contactId, text } = parseInput(sendSmsSchema, input, 'sendSms');
-    const messageId = `sms_${actionDigest(accountId, actionKey)}`;
-    return deliverOnce(
-      deps.db,
-      {
-        action: { accountId, actionKey, contactId, kind: 'send_sms' },
-        channel: 'sms',
-        addressOf: (contact) => contact.phone?.trim() || null,
-        noAddressReason: 'no_phone',
-        messageId,
-        send: (to) => deps.sms.send({ accountId, contactId, to, text, messageId }),
-      },
-      deps.leaseMs,
-    );
+    const sms = parseInput(sendSmsSchema, input, 'sendSms');
+    const { accountId, contactId, text } = sms;
+    const messageId = `sms_${actionDigest(accountId, sms.actionKey)}`;
+    return deliverOnce(deps, sms, {
+      channel: 'sms',
+      messageId,
+      send: (to) => deps.sms.send({ accountId, contactId, to, text, messageId }),
+    });
   };
 }
