@@ -58,32 +58,23 @@ export async function markDelivered(db: Queryable, ref: ActionKeyRef, detail: st
   );
 }
 
-/** The attempt holding `token` failed for certain: nothing was accepted, the next attempt may send. */
-export async function releaseDelivery(
-  db: Queryable,
-  ref: ActionKeyRef,
-  token: number,
-  error: string,
-): Promise<void> {
-  await db.query(
-    `UPDATE automation_actions SET state = 'pending', last_error = $4, updated_at = now()
-     WHERE account_id = $1 AND action_key = $2 AND state = 'sending' AND attempts = $3`,
-    [ref.accountId, ref.actionKey, token, error],
-  );
-}
+/** Only the attempt holding `token` settles its failure; a later attempt's claim is left alone. */
+const HELD_BY_TOKEN = `WHERE account_id = $1 AND action_key = $2 AND state = 'sending' AND attempts = $3`;
 
-/** The attempt holding `token` keeps the claim but notes why it could not tell whether it delivered. */
-export async function noteUncertainDelivery(
+const FAILED_ATTEMPT = {
+  // Failed for certain: nothing was accepted, the next attempt may send.
+  release: `UPDATE automation_actions SET state = 'pending', last_error = $4, updated_at = now()\n     ${HELD_BY_TOKEN}`,
+  // Could not tell whether it delivered: the claim stays (its lease decides), with why.
+  keep: `UPDATE automation_actions SET last_error = $4, updated_at = now()\n     ${HELD_BY_TOKEN}`,
+};
+
+/** The attempt holding `token` failed: 'release' its claim, or 'keep' it and note why it could not tell. */
+export async function recordFailedAttempt(
   db: Queryable,
   ref: ActionKeyRef,
-  token: number,
-  error: string,
+  attempt: { token: number; error: string; claim: keyof typeof FAILED_ATTEMPT },
 ): Promise<void> {
-  await db.query(
-    `UPDATE automation_actions SET last_error = $4, updated_at = now()
-     WHERE account_id = $1 AND action_key = $2 AND state = 'sending' AND attempts = $3`,
-    [ref.accountId, ref.actionKey, token, error],
-  );
+  await db.query(FAILED_ATTEMPT[attempt.claim], [ref.accountId, ref.actionKey, attempt.token, attempt.error]);
 }
 
 /**

@@ -1,13 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { readActionContact, type ActionContact, type DndChannel } from '../../db/action-contacts';
 import { readActionRecord, type ActionIdentity, type ActionRecord } from '../../db/action-log';
-import {
-  claimDelivery,
-  markDelivered,
-  noteUncertainDelivery,
-  recordSkip,
-  releaseDelivery,
-} from '../../db/delivery-claims';
+import { claimDelivery, markDelivered, recordFailedAttempt, recordSkip } from '../../db/delivery-claims';
 import type { Db } from '../../db/pool';
 import type { ActionOutcome, Channel } from '../../domain/actions';
 import { deliveryFailureOf } from '../delivery-error';
@@ -151,8 +145,12 @@ export async function deliverOnce(
       );
     }
     // Best effort: if Postgres is down too, the claim stays 'sending' and its lease decides instead.
-    const note = failure === 'not_sent' ? releaseDelivery : noteUncertainDelivery;
-    await note(db, action, claim.token, message).catch(() => undefined);
+    const claimAfterFailure = failure === 'not_sent' ? 'release' : 'keep';
+    await recordFailedAttempt(db, action, {
+      token: claim.token,
+      error: message,
+      claim: claimAfterFailure,
+    }).catch(() => undefined);
     throw ApplicationFailure.create({
       message: `${action.kind} ${action.actionKey}: ${message}`,
       type: failure === 'not_sent' ? 'DeliveryNotSent' : 'DeliveryUncertain',
