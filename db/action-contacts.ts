@@ -1,5 +1,5 @@
 import type { Queryable } from './pool';
-import { changedOne, queryFirst } from './query';
+import { changedOne, firstByAccountAnd, queryFirst } from './query';
 
 /* A contact as automations' actions see it, and its do-not-disturb channels. */
 
@@ -56,14 +56,8 @@ export interface ContactSnapshot {
 }
 
 /** The contact and its score under every profile of the account, read in one snapshot. */
-export async function readContactForAutomation(
-  db: Queryable,
-  accountId: string,
-  contactId: string,
-): Promise<ContactSnapshot | undefined> {
-  return queryFirst<ContactSnapshot>(
-    db,
-    `SELECT c.email, c.phone, c.tags, c.dnd_channels AS "dndChannels",
+export const readContactForAutomation = firstByAccountAnd<ContactSnapshot>(
+  `SELECT c.email, c.phone, c.tags, c.dnd_channels AS "dndChannels",
        COALESCE((
          SELECT jsonb_object_agg(p.id, CASE WHEN p.live_version IS NULL THEN NULL ELSE COALESCE(s.score, 0) END)
          FROM score_profiles p
@@ -71,6 +65,4 @@ export async function readContactForAutomation(
          WHERE p.account_id = c.account_id
        ), '{}'::jsonb) AS scores
      FROM contacts c WHERE c.account_id = $1 AND c.id = $2`,
-    [accountId, contactId],
-  );
-}
+);

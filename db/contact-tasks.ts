@@ -1,5 +1,5 @@
 import type { Queryable } from './pool';
-import { queryRows } from './query';
+import { rowsByAccountAnd } from './query';
 
 export interface ContactTask {
   id: string;
@@ -37,14 +37,6 @@ export async function insertContactTask(
   return rows[0]!;
 }
 
-export async function listContactTasks(
-  db: Queryable,
-  accountId: string,
-  contactId: string,
-): Promise<ContactTask[]> {
-  return queryRows<ContactTask>(
-    db,
-    `SELECT ${taskColumns} FROM contact_tasks WHERE account_id = $1 AND contact_id = $2 ORDER BY created_at, id`,
-    [accountId, contactId],
-  );
-}
+export const listContactTasks = rowsByAccountAnd<ContactTask>(
+  `SELECT ${taskColumns} FROM contact_tasks WHERE account_id = $1 AND contact_id = $2 ORDER BY created_at, id`,
+);

@@ -5,7 +5,7 @@ import type { Rule } from '../domain/rule';
 import type { LiveProfile } from '../domain/score-computation';
 import { accountRecords } from './account-records';
 import { withTransaction, type Queryable } from './pool';
-import { queryFirst, queryRows } from './query';
+import { firstByAccountAnd, queryFirst, rowsByAccountAnd } from './query';
 
 export interface ProfileRecord {
   id: string;
@@ -193,18 +193,10 @@ interface VersionRow {
   ceiling: number | null;
 }
 
-async function latestVersion(
-  tx: Queryable,
-  accountId: string,
-  profileId: string,
-): Promise<VersionRow | undefined> {
-  return queryFirst<VersionRow>(
-    tx,
-    `SELECT version, rules, floor, ceiling FROM profile_versions
+const latestVersion = firstByAccountAnd<VersionRow>(
+  `SELECT version, rules, floor, ceiling FROM profile_versions
      WHERE account_id = $1 AND profile_id = $2 ORDER BY version DESC LIMIT 1`,
-    [accountId, profileId],
-  );
-}
+);
 
 /** Saves `content` as the version after the latest, with its diff, and makes it live. */
 async function saveNextVersion(
@@ -312,19 +304,11 @@ const versionColumns = `v.version, v.version = p.live_version AS live, v.publish
   jsonb_array_length(v.rules) AS "ruleCount"`;
 
 /** Newest first. Empty for a profile that does not exist or was never published. */
-export async function listVersions(
-  db: Queryable,
-  accountId: string,
-  profileId: string,
-): Promise<ProfileVersionSummary[]> {
-  return queryRows<ProfileVersionSummary>(
-    db,
-    `SELECT ${versionColumns}
+export const listVersions = rowsByAccountAnd<ProfileVersionSummary>(
+  `SELECT ${versionColumns}
      FROM profile_versions v JOIN score_profiles p ON p.account_id = v.account_id AND p.id = v.profile_id
      WHERE v.account_id = $1 AND v.profile_id = $2 ORDER BY v.version DESC`,
-    [accountId, profileId],
-  );
-}
+);
 
 export async function getVersion(
   db: Queryable,

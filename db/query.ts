@@ -33,3 +33,18 @@ export async function changedOne(db: Queryable, text: string, values?: Values): 
   const { rowCount } = await db.query(text, values);
   return rowCount === 1;
 }
+
+/*
+ * Many reads are one statement over an account ($1) and one of its keys ($2: a contact, a
+ * profile). These turn such a statement into the function that runs it.
+ */
+
+export function rowsByAccountAnd<T extends QueryResultRow>(text: string) {
+  return (db: Queryable, accountId: string, key: string): Promise<T[]> =>
+    queryRows<T>(db, text, [accountId, key]);
+}
+
+export function firstByAccountAnd<T extends QueryResultRow>(text: string) {
+  return (db: Queryable, accountId: string, key: string): Promise<T | undefined> =>
+    queryFirst<T>(db, text, [accountId, key]);
+}

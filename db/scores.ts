@@ -1,6 +1,6 @@
 import type { LedgerChange, ProfileScore } from '../domain/score-computation';
 import type { Queryable } from './pool';
-import { changedOne, queryRows } from './query';
+import { changedOne, queryRows, rowsByAccountAnd } from './query';
 
 /** lockContact for a scoring pass: null when the contact does not exist, else its applied count. */
 export async function lockContactForScoring(
@@ -48,18 +48,10 @@ export async function readContactScore(
 }
 
 /** The contact's score rows: score and the profile version it is of. */
-export async function readScoreRows(
-  db: Queryable,
-  accountId: string,
-  contactId: string,
-): Promise<{ profileId: string; version: number; score: number }[]> {
-  return queryRows<{ profileId: string; version: number; score: number }>(
-    db,
-    `SELECT profile_id AS "profileId", profile_version AS version, score
+export const readScoreRows = rowsByAccountAnd<{ profileId: string; version: number; score: number }>(
+  `SELECT profile_id AS "profileId", profile_version AS version, score
      FROM contact_scores WHERE account_id = $1 AND contact_id = $2`,
-    [accountId, contactId],
-  );
-}
+);
 
 export async function readCurrentScores(
   db: Queryable,
@@ -152,14 +144,8 @@ export interface ContactProfileScore {
   updatedAt: string | null;
 }
 
-export async function readContactProfileScores(
-  db: Queryable,
-  accountId: string,
-  contactId: string,
-): Promise<ContactProfileScore[]> {
-  return queryRows<ContactProfileScore>(
-    db,
-    `SELECT p.id AS "profileId", p.name AS "profileName", p.is_default AS "isDefault", p.live_version AS version,
+export const readContactProfileScores = rowsByAccountAnd<ContactProfileScore>(
+  `SELECT p.id AS "profileId", p.name AS "profileName", p.is_default AS "isDefault", p.live_version AS version,
        CASE WHEN p.live_version IS NULL THEN NULL ELSE COALESCE(s.score, 0) END AS score,
        s.updated_at AS "updatedAt",
        COALESCE((
@@ -177,9 +163,7 @@ export async function readContactProfileScores(
      LEFT JOIN contact_scores s ON s.account_id = p.account_id AND s.profile_id = p.id AND s.contact_id = $2
      WHERE p.account_id = $1
      ORDER BY p.is_default DESC, p.created_at, p.id`,
-    [accountId, contactId],
-  );
-}
+);
 
 export interface LedgerEntry extends LedgerChange {
   id: string;
