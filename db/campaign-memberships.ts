@@ -2,6 +2,7 @@ import type { Queryable } from './pool';
 import { changedOne } from './query';
 
 export type CampaignMove = 'join' | 'leave';
+export type CampaignMember = { accountId: string; campaignId: string; contactId: string };
 
 /*
  * Joining and leaving are one call with the move as a parameter: the automations' actions treat
@@ -23,7 +24,7 @@ const MOVES: Record<CampaignMove, string> = {
 export function moveCampaignMember(
   db: Queryable,
   move: CampaignMove,
-  member: { accountId: string; campaignId: string; contactId: string },
+  member: CampaignMember,
 ): Promise<boolean> {
   return changedOne(db, MOVES[move], [member.accountId, member.campaignId, member.contactId]);
 }

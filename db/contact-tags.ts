@@ -2,6 +2,7 @@ import type { Queryable } from './pool';
 import { changedOne } from './query';
 
 export type TagChange = 'add' | 'remove';
+export type ContactTag = { accountId: string; contactId: string; tag: string };
 
 /* Adding and removing a tag are one call with the change as a parameter; each touches the row only when it changes something. */
 const CHANGES: Record<TagChange, string> = {
@@ -12,10 +13,6 @@ const CHANGES: Record<TagChange, string> = {
 };
 
 /** true when the tag was added (removed), false when the contact already had it (did not have it). */
-export function changeContactTag(
-  db: Queryable,
-  change: TagChange,
-  target: { accountId: string; contactId: string; tag: string },
-): Promise<boolean> {
+export function changeContactTag(db: Queryable, change: TagChange, target: ContactTag): Promise<boolean> {
   return changedOne(db, CHANGES[change], [target.accountId, target.contactId, target.tag]);
 }

@@ -232,51 +232,67 @@ async function saveNextVersion(
   return version;
 }
 
+/** One published version's content; undefined when there is no such version. */
+function readVersion(tx: Queryable, accountId: string, profileId: string, version: number) {
+  return queryFirst<VersionRow>(
+    tx,
+    'SELECT version, rules, floor, ceiling FROM profile_versions WHERE account_id = $1 AND profile_id = $2 AND version = $3',
+    [accountId, profileId, version],
+  );
+}
+
+/**
+ * Publishing and republishing both lock the profile's row and save a content as the next version;
+ * `choose` picks that content from the locked draft (undefined: nothing to publish).
+ */
+async function publishNext(
+  db: Queryable,
+  profile: { accountId: string; id: string; publishedBy: string },
+  choose: (
+    tx: Queryable,
+    draft: RuleSet,
+  ) => Promise<{ content: RuleSet; republishedFrom: number | null } | undefined>,
+): Promise<number | undefined> {
+  const { accountId, id, publishedBy } = profile;
+  return atomically(db, async (tx) => {
+    // The lock also serialises publishes of one profile, so version numbers never collide. NO KEY
+    // UPDATE: the foreign-key checks of score writes (KEY SHARE) must not queue behind a publish.
+    const draft = await queryFirst<{ rules: Rule[]; floor: number | null; ceiling: number | null }>(
+      tx,
+      'SELECT draft_rules AS rules, floor, ceiling FROM score_profiles WHERE account_id = $1 AND id = $2 FOR NO KEY UPDATE',
+      [accountId, id],
+    );
+    if (!draft) return undefined;
+    const chosen = await choose(tx, draft);
+    if (!chosen) return undefined;
+    return saveNextVersion(tx, accountId, id, chosen.content, publishedBy, chosen.republishedFrom);
+  });
+}
+
 /**
  * Freezes the draft (rules, floor, ceiling) as the next version, with its diff against the
  * version before, and makes it live, atomically. undefined: no such profile.
  */
-export async function publishProfile(
-  db: Queryable,
-  accountId: string,
-  id: string,
-  publishedBy: string,
-): Promise<number | undefined> {
-  return atomically(db, async (tx) => {
-    // The lock also serialises publishes of one profile, so version numbers never collide. NO KEY
-    // UPDATE: the foreign-key checks of score writes (KEY SHARE) must not queue behind a publish.
-    const { rows } = await tx.query<{ rules: Rule[]; floor: number | null; ceiling: number | null }>(
-      'SELECT draft_rules AS rules, floor, ceiling FROM score_profiles WHERE account_id = $1 AND id = $2 FOR NO KEY UPDATE',
-      [accountId, id],
-    );
-    if (!rows[0]) return undefined;
-    return saveNextVersion(tx, accountId, id, rows[0], publishedBy, null);
-  });
+export function publishProfile(db: Queryable, accountId: string, id: string, publishedBy: string) {
+  return publishNext(db, { accountId, id, publishedBy }, (_tx, draft) =>
+    Promise.resolve({ content: draft, republishedFrom: null }),
+  );
 }
 
 /**
  * Rollback: publishes a copy of an earlier version (rules, floor, ceiling) as the next version.
  * The draft is left as it is. undefined: no such profile or version.
  */
-export async function republishVersion(
+export function republishVersion(
   db: Queryable,
   accountId: string,
   profileId: string,
   version: number,
   publishedBy: string,
 ): Promise<number | undefined> {
-  return atomically(db, async (tx) => {
-    const { rowCount } = await tx.query(
-      'SELECT 1 FROM score_profiles WHERE account_id = $1 AND id = $2 FOR NO KEY UPDATE',
-      [accountId, profileId],
-    );
-    if (rowCount !== 1) return undefined;
-    const { rows } = await tx.query<VersionRow>(
-      'SELECT version, rules, floor, ceiling FROM profile_versions WHERE account_id = $1 AND profile_id = $2 AND version = $3',
-      [accountId, profileId, version],
-    );
-    if (!rows[0]) return undefined;
-    return saveNextVersion(tx, accountId, profileId, rows[0], publishedBy, version);
+  return publishNext(db, { accountId, id: profileId, publishedBy }, async (tx) => {
+    const earlier = await readVersion(tx, accountId, profileId, version);
+    return earlier && { content: earlier, republishedFrom: version };
   });
 }
 
@@ -326,11 +342,8 @@ export async function getVersion(
   if (!row) return undefined;
   if (row.changes !== null) return row;
   // Published before diffs were stored: work it out from the version before.
-  const { rows: before } = await db.query<VersionRow>(
-    'SELECT version, rules, floor, ceiling FROM profile_versions WHERE account_id = $1 AND profile_id = $2 AND version = $3',
-    [accountId, profileId, version - 1],
-  );
-  return { ...row, changes: diffRuleSets(before[0], row) };
+  const before = await readVersion(db, accountId, profileId, version - 1);
+  return { ...row, changes: diffRuleSets(before, row) };
 }
 
 export async function listLiveProfiles(db: Queryable, accountId: string): Promise<LiveProfile[]> {

@@ -1,6 +1,6 @@
 import type { LedgerChange, ProfileScore } from '../domain/score-computation';
 import type { Queryable } from './pool';
-import { changedOne, queryRows, rowsByAccountAnd } from './query';
+import { changedOne, queryFirst, queryRows, rowsByAccountAnd } from './query';
 
 /** lockContact for a scoring pass: null when the contact does not exist, else its applied count. */
 export async function lockContactForScoring(
@@ -8,11 +8,12 @@ export async function lockContactForScoring(
   accountId: string,
   contactId: string,
 ): Promise<number | null> {
-  const { rows } = await db.query<{ applied_count: string }>(
+  const row = await queryFirst<{ applied_count: string }>(
+    db,
     'SELECT applied_count FROM contacts WHERE account_id = $1 AND id = $2 FOR UPDATE',
     [accountId, contactId],
   );
-  return rows[0] ? Number(rows[0].applied_count) : null;
+  return row ? Number(row.applied_count) : null;
 }
 
 /** Counts interactions a pass claimed; the caller holds the contact's lock. */
@@ -40,11 +41,12 @@ export async function readContactScore(
   contactId: string,
   profileId: string,
 ): Promise<number | null> {
-  const { rows } = await db.query<{ score: number }>(
+  const row = await queryFirst<{ score: number }>(
+    db,
     'SELECT score FROM contact_scores WHERE account_id = $1 AND contact_id = $2 AND profile_id = $3',
     [accountId, contactId, profileId],
   );
-  return rows[0]?.score ?? null;
+  return row?.score ?? null;
 }
 
 /** The contact's score rows: score and the profile version it is of. */
