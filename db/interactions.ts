@@ -1,5 +1,6 @@
 import type { AttributeValue, Interaction } from '../domain/interaction';
 import type { Queryable } from './pool';
+import { queryRows } from './query';
 
 export interface StoredInteraction {
   id: string;
@@ -45,6 +46,19 @@ export async function insertInteractions(
   };
 }
 
+/** Still in the inbox: neither applied nor set aside. */
+const PENDING = 'applied_at IS NULL AND set_aside_at IS NULL';
+
+/** The inbox's next `limit` ($3) pending interactions of a contact, in arrival order, locked. */
+const nextPending = (columns: string) => `SELECT ${columns} FROM interactions
+         WHERE account_id = $1 AND contact_id = $2 AND ${PENDING}
+         ORDER BY received_at, id LIMIT $3 FOR UPDATE`;
+
+/** Rows read with occurred_at AS "occurredAt": pg gives a Date, callers an ISO string. */
+function withIsoTimes(rows: StoredInteraction[]): StoredInteraction[] {
+  return rows.map((r) => ({ ...r, occurredAt: new Date(r.occurredAt).toISOString() }));
+}
+
 /**
  * Marks up to `limit` unapplied interactions of a contact as applied and returns them, oldest
  * first. Call inside the transaction that writes their effects: a rollback un-claims them.
@@ -55,18 +69,16 @@ export async function claimUnappliedInteractions(
   contactId: string,
   limit: number,
 ): Promise<StoredInteraction[]> {
-  const { rows } = await db.query<StoredInteraction>(
+  const rows = await queryRows<StoredInteraction>(
+    db,
     `WITH claimed AS (
        UPDATE interactions SET applied_at = now()
-       WHERE (account_id, contact_id, id) IN (
-         SELECT account_id, contact_id, id FROM interactions
-         WHERE account_id = $1 AND contact_id = $2 AND applied_at IS NULL AND set_aside_at IS NULL
-         ORDER BY received_at, id LIMIT $3 FOR UPDATE)
+       WHERE (account_id, contact_id, id) IN (${nextPending('account_id, contact_id, id')})
        RETURNING id, type, occurred_at, attributes, received_at)
      SELECT id, type, occurred_at AS "occurredAt", attributes FROM claimed ORDER BY occurred_at, received_at, id`,
     [accountId, contactId, limit],
   );
-  return rows.map((r) => ({ ...r, occurredAt: new Date(r.occurredAt).toISOString() }));
+  return withIsoTimes(rows);
 }
 
 /**
@@ -79,13 +91,14 @@ export async function claimInteraction(
   contactId: string,
   id: string,
 ): Promise<StoredInteraction[]> {
-  const { rows } = await db.query<StoredInteraction>(
+  const rows = await queryRows<StoredInteraction>(
+    db,
     `UPDATE interactions SET applied_at = now()
-     WHERE account_id = $1 AND contact_id = $2 AND id = $3 AND applied_at IS NULL AND set_aside_at IS NULL
+     WHERE account_id = $1 AND contact_id = $2 AND id = $3 AND ${PENDING}
      RETURNING id, type, occurred_at AS "occurredAt", attributes`,
     [accountId, contactId, id],
   );
-  return rows.map((r) => ({ ...r, occurredAt: new Date(r.occurredAt).toISOString() }));
+  return withIsoTimes(rows);
 }
 
 /** The ids claimUnappliedInteractions would claim, in its order, locked. */
@@ -95,12 +108,7 @@ export async function lockUnappliedIds(
   contactId: string,
   limit: number,
 ): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>(
-    `SELECT id FROM interactions
-     WHERE account_id = $1 AND contact_id = $2 AND applied_at IS NULL AND set_aside_at IS NULL
-     ORDER BY received_at, id LIMIT $3 FOR UPDATE`,
-    [accountId, contactId, limit],
-  );
+  const rows = await queryRows<{ id: string }>(db, nextPending('id'), [accountId, contactId, limit]);
   return rows.map((r) => r.id);
 }
 
