@@ -5,6 +5,7 @@ import { createModifyEngagementScore } from './modify-engagement-score';
 import { createRecordScoreAdjustment } from './record-score-adjustment';
 import { createRescorePage } from './rescore-page';
 import { createExpirePoints } from './expire-points';
+import { createWakeStrandedContacts } from './wake-stranded-contacts';
 import { countContacts } from '../db/rescore';
 import { createOutboxMailer, type Mailer } from './mailer';
 import { createOutboxSmsProvider, type SmsProvider } from './sms-provider';
@@ -20,6 +21,7 @@ export function createActivities({ db, mailer, sms }: { db: Db; mailer?: Mailer;
     modifyEngagementScore: createModifyEngagementScore(db),
     rescorePage: createRescorePage(db),
     expirePoints: createExpirePoints(db),
+    wakeStrandedContacts: createWakeStrandedContacts(db),
     countAccountContacts: (accountId: string) => countContacts(db, accountId),
     ...createActionActivities({
       db,

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import { NativeConnection } from '@temporalio/worker';
 import { createApp } from '../api/app';
+import { ensureReconcilerSchedule } from '../clients/reconciler-schedule';
 import { ConfigError, loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
 import { createMailer } from '../activities/mailer';
@@ -92,6 +93,11 @@ async function main(): Promise<void> {
       mailer: createMailer({ smtpUrl: env.SMTP_URL, from: env.SMTP_FROM, db: workerDb }),
     });
     const workerDone = worker.run();
+    await ensureReconcilerSchedule(temporal, {
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      intervalSeconds: env.RECONCILE_INTERVAL_SECONDS,
+      graceSeconds: env.RECONCILE_GRACE_SECONDS,
+    });
     stops.push(async () => {
       // The SDK's runtime shuts workers down on SIGINT itself; a second shutdown() would throw.
       if (worker.getState() === 'RUNNING') worker.shutdown();
