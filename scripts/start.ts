@@ -6,7 +6,7 @@ import { ensureReconcilerSchedule } from '../clients/reconciler-schedule';
 import { ConfigError, loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
 import { createMailer } from '../activities/mailer';
-import { connectTemporalClient, ensureSearchAttributes } from '../config/temporal';
+import { connectTemporalClient, ensureSearchAttributes, lazyApiTemporalClient } from '../config/temporal';
 import { installTemporalRuntime } from '../config/temporal-runtime';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
@@ -105,9 +105,12 @@ async function main(): Promise<void> {
       await connection.close();
     });
 
+    // The API's own client: quick to give up on an unreachable Temporal (api/temporal-gate.ts).
+    const apiTemporal = lazyApiTemporalClient(temporalAddress, env.TEMPORAL_NAMESPACE);
+    stops.push(() => apiTemporal.connection.close());
     const app = createApp({
       db,
-      temporal,
+      temporal: apiTemporal,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       logger: logger.child({ component: 'api' }),
       rateLimit: { perSecond: env.RATE_LIMIT_INGEST_PER_SECOND, burst: env.RATE_LIMIT_INGEST_BURST },

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { Router, type RequestHandler } from 'express';
+import type { Logger } from 'pino';
 import { getContact, upsertContact } from '../../db/contacts';
 import { insertInteractions } from '../../db/interactions';
 import type { Db } from '../../db/pool';
@@ -8,6 +9,7 @@ import { interactionBatchSchema } from '../../domain/interaction';
 import { requireScope, principalOf } from '../middleware/authenticate';
 import { parsed, validate } from '../middleware/validate';
 import { HttpError } from '../http-error';
+import { TEMPORAL_CALL_TIMEOUT_MS, type TemporalGate } from '../temporal-gate';
 import { deliverInteractions } from '../../clients/contact-workflow';
 import { contactBodySchema, contactParamsSchema, ledgerQuerySchema } from './schemas';
 
@@ -15,6 +17,8 @@ export function contactsRouter(deps: {
   db: Db;
   temporal: Client;
   taskQueue: string;
+  temporalGate: TemporalGate;
+  logger: Logger;
   /** Per-key rate limit of the ingest routes (api/middleware/rate-limit.ts). */
   ingestLimit: RequestHandler;
 }): Router {
@@ -59,7 +63,18 @@ export function contactsRouter(deps: {
         throw err;
       });
       const refs = interactions.map(({ id, type, occurredAt }) => ({ id, type, occurredAt }));
-      await deliverInteractions(temporal, taskQueue, accountId, params.contactId, refs);
+      // Stored is accepted: a wake-up that cannot be sent now (Temporal away or slow) is sent by the
+      // reconciler within seconds (workflows/reconcile-inbox.ts), so it never fails the request.
+      await deps.temporalGate
+        .call(() => deliverInteractions(temporal, taskQueue, accountId, params.contactId, refs), {
+          timeoutMs: TEMPORAL_CALL_TIMEOUT_MS,
+        })
+        .catch((err: unknown) =>
+          deps.logger.warn(
+            { err, accountId, contactId: params.contactId },
+            'wake-up not sent; the reconciler will deliver',
+          ),
+        );
       res.status(202).json({ accepted: inserted.length, duplicates });
     },
   );

@@ -8,6 +8,7 @@ import { contactWorkflowId, entityIdSchema } from '../../domain/ids';
 import { adjustScoreUpdate } from '../../workflows/definitions';
 import { accountAttribute, contactAttribute } from '../../workflows/search-attributes';
 import { HttpError } from '../http-error';
+import type { TemporalGate } from '../temporal-gate';
 import { principalOf, requireScope } from '../middleware/authenticate';
 import { parsed, validate } from '../middleware/validate';
 import { contactParamsSchema } from './schemas';
@@ -38,6 +39,7 @@ export function scoreAdjustmentsRouter(deps: {
   db: Db;
   temporal: Client;
   taskQueue: string;
+  temporalGate: TemporalGate;
   /** Per-key rate limit of the ingest routes (api/middleware/rate-limit.ts). */
   ingestLimit: RequestHandler;
 }): Router {
@@ -57,28 +59,32 @@ export function scoreAdjustmentsRouter(deps: {
       const adjustmentId = `adj:${body.id ?? randomUUID()}`;
       const workflowId = contactWorkflowId(accountId, params.contactId);
       try {
-        const result = await deps.temporal.workflow.executeUpdateWithStart(adjustScoreUpdate, {
-          updateId: adjustmentId,
-          args: [
-            {
-              adjustmentId,
-              profileId: body.profileId,
-              points: body.points,
-              reason: body.reason,
-              actor: principal.keyId,
-            },
-          ],
-          startWorkflowOperation: new WithStartWorkflowOperation('contactScoringWorkflow', {
-            workflowId,
-            taskQueue: deps.taskQueue,
-            args: [{ accountId, contactId: params.contactId }],
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            typedSearchAttributes: [
-              { key: accountAttribute, value: accountId },
-              { key: contactAttribute, value: params.contactId },
+        // No deadline of its own: it waits for the workflow to apply the change. An unreachable
+        // Temporal is a 503 within 2 s through the gate and the client's few retries.
+        const result = await deps.temporalGate.call(() =>
+          deps.temporal.workflow.executeUpdateWithStart(adjustScoreUpdate, {
+            updateId: adjustmentId,
+            args: [
+              {
+                adjustmentId,
+                profileId: body.profileId,
+                points: body.points,
+                reason: body.reason,
+                actor: principal.keyId,
+              },
             ],
+            startWorkflowOperation: new WithStartWorkflowOperation('contactScoringWorkflow', {
+              workflowId,
+              taskQueue: deps.taskQueue,
+              args: [{ accountId, contactId: params.contactId }],
+              workflowIdConflictPolicy: 'USE_EXISTING',
+              typedSearchAttributes: [
+                { key: accountAttribute, value: accountId },
+                { key: contactAttribute, value: params.contactId },
+              ],
+            }),
           }),
-        });
+        );
         res.status(201).json(result);
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError) {

@@ -8,9 +8,9 @@ export const READINESS_TIMEOUT_MS = 2_000;
 type CheckResult = 'ok' | 'down';
 
 /**
- * GET /readyz: can this process serve requests that need its backing services? 200 when both
- * answer within the timeout, else 503 problem+json naming what is down. Mounted before
- * authentication, like /healthz (which only says the process is up).
+ * GET /readyz: can this process serve requests? 200 when Postgres answers within the timeout (with
+ * `temporal: "down"` and `degraded` when Temporal does not), else 503 problem+json naming every
+ * service that is down. Mounted before authentication, like /healthz (which only says the process is up).
  */
 export function healthRouter({ db, temporal }: { db: Db; temporal: Client }): Router {
   const router = Router();
@@ -29,8 +29,19 @@ export function healthRouter({ db, temporal }: { db: Db; temporal: Client }): Ro
       ),
     ]);
     const checks = { postgres: postgres.status, temporal: temporalStatus.status };
-    if (postgres.status === 'ok' && temporalStatus.status === 'ok') {
-      res.json(checks);
+    // Without Temporal this process still takes interactions (stored = accepted, the reconciler
+    // delivers them later) and serves reads: still ready, but it says what is down.
+    if (postgres.status === 'ok') {
+      res.set('Cache-Control', 'no-store').json(
+        temporalStatus.status === 'ok'
+          ? checks
+          : {
+              ...checks,
+              degraded:
+                `temporal (${temporalStatus.reason}) unavailable: interactions are stored and applied once it is ` +
+                'back; score adjustments and publishing answer 503',
+            },
+      );
       return;
     }
     const down = Object.entries({ postgres, temporal: temporalStatus })

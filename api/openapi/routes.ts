@@ -94,12 +94,17 @@ export const ROUTES: RouteDoc[] = [
     path: '/readyz',
     operationId: 'readiness',
     summary: 'Readiness: Postgres and Temporal answer',
-    description: 'Runs `SELECT 1` and a Temporal `GetSystemInfo`, each with a 2 s limit.',
+    description:
+      'Runs `SELECT 1` and a Temporal `GetSystemInfo`, each with a 2 s limit. Without Temporal the API still ' +
+      'takes interactions (stored, applied once it is back), so that is 200 with `temporal: "down"` and `degraded`.',
     tag: 'operations',
     responses: {
-      200: { description: 'both backing services answer', body: named('Readiness', readinessSchema) },
+      200: {
+        description: 'Postgres answers; `temporal` says whether Temporal does',
+        body: named('Readiness', readinessSchema),
+      },
       503: {
-        description: 'at least one is down; `checks` and `detail` say which',
+        description: 'Postgres is down; `checks` and `detail` name every service that is',
         body: named('NotReady', notReadySchema),
         contentType: 'application/problem+json',
       },
