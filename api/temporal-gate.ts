@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { isGrpcDeadlineError, type Client } from '@temporalio/client';
 import { HttpError } from './http-error';
 import { isUnavailableError } from './unavailable';
 
@@ -71,8 +71,11 @@ export function createTemporalGate(temporal: Client): TemporalGate {
               opts.timeoutMs + 200,
             );
       } catch (err) {
-        if (!isUnavailableError(err) && !(err instanceof TimeoutError)) throw err;
-        verdict = { up: false, at: Date.now() };
+        const slow = err instanceof TimeoutError || isGrpcDeadlineError(err);
+        if (!slow && !isUnavailableError(err)) throw err;
+        // A slow answer (a busy server) is no sign of an absent one: only a failure to reach it
+        // makes the next requests fail fast without asking.
+        if (!slow) verdict = { up: false, at: Date.now() };
         throw temporalUnavailable();
       }
     },
