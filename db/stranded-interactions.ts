@@ -2,10 +2,10 @@ import type { StrandedContact, StrandedContactCursor } from '../domain/inbox-rec
 import type { Queryable } from './pool';
 
 /**
- * Contacts with interactions stored at least `olderThanSeconds` ago and still unapplied, in
- * (account, contact) order after `after`, with the oldest such interaction of each. A range scan of
- * the partial index interactions_unapplied, which holds only unapplied rows: cheap however long
- * the applied history is.
+ * Contacts with interactions stored at least `olderThanSeconds` ago and still waiting (neither
+ * applied nor set aside as unappliable), in (account, contact) order after `after`, with the
+ * oldest such interaction of each. A range scan of the partial index interactions_unapplied,
+ * which holds only waiting rows: cheap however long the applied history is.
  */
 export async function findStrandedContacts(
   db: Queryable,
@@ -25,7 +25,7 @@ export async function findStrandedContacts(
   }>(
     `SELECT DISTINCT ON (account_id, contact_id) account_id, contact_id, id, type, occurred_at
      FROM interactions
-     WHERE applied_at IS NULL
+     WHERE applied_at IS NULL AND set_aside_at IS NULL
        AND received_at < now() - make_interval(secs => $1)
        AND (account_id, contact_id) > ($2, $3)
        AND ($4::text IS NULL OR account_id = $4)

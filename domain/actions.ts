@@ -61,6 +61,8 @@ export interface AutomationInput {
   profileId: string;
   /** The score that made the trigger fire (null = empty). */
   score: number | null;
-  /** The trigger's configured input, e.g. `{ waitDays: 3, threshold: 20 }`. */
+  /** The threshold of the trigger's condition (`gte 20` → 20); absent for is_empty / is_not_empty. */
+  threshold?: number;
+  /** The trigger's configured input as its author wrote it, e.g. `{ waitDays: 3 }`. */
   params: Record<string, unknown>;
 }

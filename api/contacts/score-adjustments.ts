@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { getContact } from '../../db/contacts';
 import type { Db } from '../../db/pool';
-import { contactWorkflowId, entityIdSchema } from '../../domain/ids';
-import { adjustScoreUpdate } from '../../workflows/definitions';
-import { accountAttribute, contactAttribute } from '../../workflows/search-attributes';
+import { adjustScore } from '../../clients/contact-workflow';
+import { entityIdSchema } from '../../domain/ids';
 import { HttpError } from '../http-error';
 import type { TemporalGate } from '../temporal-gate';
 import { principalOf, requireScope } from '../middleware/authenticate';
@@ -57,39 +56,31 @@ export function scoreAdjustmentsRouter(deps: {
       if (!(await getContact(deps.db, accountId, params.contactId)))
         throw HttpError.notFound(`contact "${params.contactId}"`);
       const adjustmentId = `adj:${body.id ?? randomUUID()}`;
-      const workflowId = contactWorkflowId(accountId, params.contactId);
       try {
         // No deadline of its own: it waits for the workflow to apply the change. An unreachable
         // Temporal is a 503 within 2 s through the gate and the client's few retries.
         const result = await deps.temporalGate.call(() =>
-          deps.temporal.workflow.executeUpdateWithStart(adjustScoreUpdate, {
-            updateId: adjustmentId,
-            args: [
-              {
-                adjustmentId,
-                profileId: body.profileId,
-                points: body.points,
-                reason: body.reason,
-                actor: principal.keyId,
-              },
-            ],
-            startWorkflowOperation: new WithStartWorkflowOperation('contactScoringWorkflow', {
-              workflowId,
-              taskQueue: deps.taskQueue,
-              args: [{ accountId, contactId: params.contactId }],
-              workflowIdConflictPolicy: 'USE_EXISTING',
-              typedSearchAttributes: [
-                { key: accountAttribute, value: accountId },
-                { key: contactAttribute, value: params.contactId },
-              ],
-            }),
-          }),
+          adjustScore(
+            deps.temporal,
+            deps.taskQueue,
+            { accountId, contactId: params.contactId },
+            {
+              adjustmentId,
+              profileId: body.profileId,
+              points: body.points,
+              reason: body.reason,
+              actor: principal.keyId,
+            },
+          ),
         );
         res.status(201).json(result);
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError) {
           const refusal = rootCause(err);
           if (refusal.type === 'ProfileNotFound') throw HttpError.notFound(`profile "${body.profileId}"`);
+          // Postgres refused a value of it: no retry will change that, and nothing was applied.
+          if (refusal.type === 'AdjustmentSetAside' || refusal.type === 'PermanentDataError')
+            throw new HttpError(422, 'Unprocessable adjustment', refusal.message);
           throw new HttpError(409, 'Conflict', refusal.message);
         }
         throw err;

@@ -1,4 +1,4 @@
-import { lapseChanges } from '../../db/expiry';
+import { lapseChanges } from '../../domain/point-expiry';
 import { computeScoreChanges, type LiveProfile } from '../../domain/score-computation';
 import { SCORE_LIMIT } from '../../domain/score-limit';
 import { aRule, anInteraction } from '../support/builders';

@@ -1,8 +1,8 @@
 import type { AutomationInput } from '../../domain/actions';
-import { bandFor, readCampaignSegmentationParams } from '../../domain/automation-param-readers';
+import { bandFor, campaignSegmentation } from '../../domain/automations/campaign-segmentation';
 import type { AutomationStatus } from '../../domain/automation-status';
 import { actions } from './action-proxies';
-import { beginAutomation } from './automation-run';
+import { beginAutomation, readParams } from './automation-run';
 
 /**
  * Puts the contact in the campaign of the score band the trigger's score falls in, and takes it
@@ -10,12 +10,12 @@ import { beginAutomation } from './automation-run';
  * sends nothing itself, so do-not-disturb does not stop it: campaigns check channels when they send.
  */
 export async function campaignSegmentationWorkflow(input: AutomationInput): Promise<AutomationStatus> {
-  const { bands } = readCampaignSegmentationParams(input.params);
+  const { bands } = readParams(campaignSegmentation, input);
   const target = bandFor(bands, input.score)?.campaignId;
   const leave = [...new Set(bands.map((b) => b.campaignId))].filter((id) => id !== target);
   const addStep = (id: string) => `add-to-campaign:${id}`;
   const removeStep = (id: string) => `remove-from-campaign:${id}`;
-  const automation = beginAutomation('campaign_segmentation', input, [
+  const automation = beginAutomation(campaignSegmentation, input, [
     ...(target === undefined ? [] : [addStep(target)]),
     ...leave.map(removeStep),
   ]);
