@@ -4,6 +4,12 @@ import { isUnavailableError } from './unavailable';
 
 /** The longest a request waits on Temporal before it is told 503 (the answer comes within 2 s). */
 export const TEMPORAL_CALL_TIMEOUT_MS = 1_500;
+/**
+ * The longest ingest waits for its wake-up signal once Temporal is known to answer. Longer than
+ * the rest: a busy server slows ingest down (back-pressure) rather than leaving every wake-up to
+ * the reconciler; past it the request is accepted anyway. An absent server costs no wait at all.
+ */
+export const WAKE_UP_TIMEOUT_MS = 5_000;
 /** How long a probe may take: a server that accepts connections but does not answer is down too. */
 const PROBE_TIMEOUT_MS = 1_000;
 /** A probe's verdict is reused this long, so a busy API asks at most about once a second. */

@@ -9,7 +9,7 @@ import { interactionBatchSchema } from '../../domain/interaction';
 import { requireScope, principalOf } from '../middleware/authenticate';
 import { parsed, validate } from '../middleware/validate';
 import { HttpError } from '../http-error';
-import { TEMPORAL_CALL_TIMEOUT_MS, type TemporalGate } from '../temporal-gate';
+import { WAKE_UP_TIMEOUT_MS, type TemporalGate } from '../temporal-gate';
 import { deliverInteractions } from '../../clients/contact-workflow';
 import { contactBodySchema, contactParamsSchema, ledgerQuerySchema } from './schemas';
 
@@ -63,11 +63,11 @@ export function contactsRouter(deps: {
         throw err;
       });
       const refs = interactions.map(({ id, type, occurredAt }) => ({ id, type, occurredAt }));
-      // Stored is accepted: a wake-up that cannot be sent now (Temporal away or slow) is sent by the
-      // reconciler within seconds (workflows/reconcile-inbox.ts), so it never fails the request.
+      // Stored is accepted: a wake-up that cannot be sent now (Temporal away, or too slow) is sent
+      // by the reconciler within seconds (workflows/reconcile-inbox.ts): it never fails the request.
       await deps.temporalGate
         .call(() => deliverInteractions(temporal, taskQueue, accountId, params.contactId, refs), {
-          timeoutMs: TEMPORAL_CALL_TIMEOUT_MS,
+          timeoutMs: WAKE_UP_TIMEOUT_MS,
         })
         .catch((err: unknown) =>
           deps.logger.warn(
