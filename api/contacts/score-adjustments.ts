@@ -1,34 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { Router, type RequestHandler } from 'express';
-import { z } from 'zod';
+import { adjustScore } from '../../clients/contact-workflow';
 import { getContact } from '../../db/contacts';
 import type { Db } from '../../db/pool';
-import { adjustScore } from '../../clients/contact-workflow';
-import { entityIdSchema } from '../../domain/ids';
 import { HttpError } from '../http-error';
+import { principalOf } from '../middleware/authenticate';
+import { parsed, serve } from '../route';
+import { contactRoutes } from './routes';
 import type { TemporalGate } from '../temporal-gate';
-import { principalOf, requireScope } from '../middleware/authenticate';
-import { parsed, validate } from '../middleware/validate';
-import { contactParamsSchema } from './schemas';
-
-export const adjustmentBodySchema = z.strictObject({
-  /** Optional idempotency key: a retried request with the same id changes the score once. */
-  id: z
-    .string()
-    .min(1)
-    .max(200)
-    .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
-    .optional(),
-  profileId: entityIdSchema,
-  points: z
-    .number()
-    .int()
-    .min(-10_000)
-    .max(10_000)
-    .refine((p) => p !== 0, 'must not be 0'),
-  reason: z.string().min(1).max(500),
-});
 
 /**
  * "See and update the score": a Temporal Update on the contact's workflow (started if needed),
@@ -43,15 +23,13 @@ export function scoreAdjustmentsRouter(deps: {
   ingestLimit: RequestHandler;
 }): Router {
   const router = Router();
-  const schemas = { params: contactParamsSchema, body: adjustmentBodySchema };
-  router.post(
-    '/contacts/:contactId/score-adjustments',
-    requireScope('write'),
-    deps.ingestLimit,
-    validate(schemas),
+  const route = contactRoutes.adjustScore;
+  serve(
+    router,
+    route,
     async (_req, res) => {
       const principal = principalOf(res);
-      const { params, body } = parsed(res, schemas);
+      const { params, body } = parsed(res, route);
       const { accountId } = principal;
       if (!(await getContact(deps.db, accountId, params.contactId)))
         throw HttpError.notFound(`contact "${params.contactId}"`);
@@ -86,6 +64,7 @@ export function scoreAdjustmentsRouter(deps: {
         throw err;
       }
     },
+    { before: [deps.ingestLimit] },
   );
   return router;
 }

@@ -1,13 +1,48 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import type { Db } from '../../db/pool';
+import { livenessSchema, notReadySchema, readinessSchema } from '../openapi/response-schemas';
+import { defineRoute, named, serve } from '../route';
 
 /** Each check's time limit. A Kubernetes readinessProbe should allow a little more (timeoutSeconds: 3). */
 export const READINESS_TIMEOUT_MS = 2_000;
 
 type CheckResult = 'ok' | 'down';
 
+export const healthRoutes = {
+  liveness: defineRoute({
+    method: 'get',
+    path: '/healthz',
+    operationId: 'liveness',
+    summary: 'Liveness: the process is up',
+    tag: 'operations',
+    responses: { 200: { description: 'up', body: named('Liveness', livenessSchema) } },
+  }),
+  readiness: defineRoute({
+    method: 'get',
+    path: '/readyz',
+    operationId: 'readiness',
+    summary: 'Readiness: Postgres and Temporal answer',
+    description:
+      'Runs `SELECT 1` and a Temporal `GetSystemInfo`, each with a 2 s limit. Without Temporal the API still ' +
+      'takes interactions (stored, applied once it is back), so that is 200 with `temporal: "down"` and `degraded`.',
+    tag: 'operations',
+    responses: {
+      200: {
+        description: 'Postgres answers; `temporal` says whether Temporal does',
+        body: named('Readiness', readinessSchema),
+      },
+      503: {
+        description: 'Postgres is down; `checks` and `detail` name every service that is',
+        body: named('NotReady', notReadySchema),
+        contentType: 'application/problem+json',
+      },
+    },
+  }),
+};
+
 /**
+ * GET /healthz: the process is up.
  * GET /readyz: can this process serve requests? 200 when Postgres answers within the timeout (with
  * `temporal: "down"` and `degraded` when Temporal does not), else 503 problem+json naming every
  * service that is down. Mounted before authentication, like /healthz (which only says the process is up).
@@ -15,7 +50,11 @@ type CheckResult = 'ok' | 'down';
 export function healthRouter({ db, temporal }: { db: Db; temporal: Client }): Router {
   const router = Router();
 
-  router.get('/readyz', async (req, res) => {
+  serve(router, healthRoutes.liveness, (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  serve(router, healthRoutes.readiness, async (req, res) => {
     const [postgres, temporalStatus] = await Promise.all([
       check(() => db.query('SELECT 1'), READINESS_TIMEOUT_MS),
       // getSystemInfo is the call every SDK client makes first: it needs the frontend to answer. The
