@@ -62,6 +62,7 @@ beforeAll(async () => {
     databases: { persistence: 'temporal_multi', visibility: 'temporal_multi_visibility' },
     historyShards: 4,
     searchAttributes: SEARCH_ATTRIBUTES,
+    uiPort: 0,
   });
   db = createPool(process.env.DATABASE_URL!);
   temporal = new Client({ connection: await Connection.connect({ address: cluster.address }) });
@@ -145,23 +146,29 @@ describe('two workers and two APIs on the production-shaped cluster', () => {
       ),
     );
 
-    await sleep(streamStart + STREAM_MS * KILL_AT - Date.now());
+    // The kill (and the replacement's start) and the restart run on their own clocks: a slow
+    // replacement start must not push the restart past the end of the stream.
     const killed = workers[0]!;
-    await killed.kill('SIGKILL');
-    expect(isAlive(killed.child.pid)).toBe(false);
-    log.push(`${at()} SIGKILLed worker pid ${killed.child.pid}`);
-    const replacement = start(startWorkerProcess(taskQueue, env));
-    await replacement.ready;
-    log.push(`${at()} replacement worker ready (pid ${replacement.child.pid})`);
-
-    await sleep(streamStart + STREAM_MS * RESTART_AT - Date.now());
-    const serverPid = cluster!.pid();
-    await cluster!.restart({ downMs: TEMPORAL_DOWN_MS });
-    expect(cluster!.pid()).not.toBe(serverPid);
-    expect(isAlive(serverPid)).toBe(false);
-    log.push(`${at()} Temporal server restarted (pid ${serverPid} → ${cluster!.pid()})`);
-
-    await streaming;
+    const killing = (async () => {
+      await sleep(streamStart + STREAM_MS * KILL_AT - Date.now());
+      await killed.kill('SIGKILL');
+      expect(isAlive(killed.child.pid)).toBe(false);
+      log.push(`${at()} SIGKILLed worker pid ${killed.child.pid}`);
+      const replacement = start(startWorkerProcess(taskQueue, env));
+      await replacement.ready;
+      log.push(`${at()} replacement worker ready (pid ${replacement.child.pid})`);
+    })();
+    let restartedAt = 0;
+    const restarting = (async () => {
+      await sleep(streamStart + STREAM_MS * RESTART_AT - Date.now());
+      const serverPid = cluster!.pid();
+      restartedAt = Date.now();
+      await cluster!.restart({ downMs: TEMPORAL_DOWN_MS });
+      expect(cluster!.pid()).not.toBe(serverPid);
+      expect(isAlive(serverPid)).toBe(false);
+      log.push(`${at()} Temporal server restarted (pid ${serverPid} → ${cluster!.pid()})`);
+    })();
+    await Promise.all([killing, restarting, streaming]);
     log.push(`${at()} stream done: ${deliveries.length} posts`);
 
     // What the clients saw: every post accepted in the end, by both replicas; 503 only while Temporal was away.
@@ -169,6 +176,8 @@ describe('two workers and two APIs on the production-shaped cluster', () => {
     expect(attempts.filter((a) => a.status !== 202 && a.status !== 503)).toEqual([]);
     expect(deliveries.filter((d) => d.final !== 202)).toEqual([]);
     for (const half of halves) expect(half.filter((d) => d.final === 202).length).toBe(half.length);
+    // Mid-stream: posts were still being answered after the restart began.
+    expect(attempts.filter((a) => a.at > restartedAt + TEMPORAL_DOWN_MS).length).toBeGreaterThan(0);
     const sent = new Set(deliveries.flatMap((d) => (d.body as { id: string }[]).map((i) => i.id)));
 
     // 1. Nothing lost, nothing doubled: every interaction applied once, every score exact.
@@ -256,6 +265,21 @@ describe('two workers and two APIs on the production-shaped cluster', () => {
     } finally {
       await pg.end();
     }
+
+    // 6. The Web UI server built beside it answers for the same cluster: support staff's query
+    // (README, "For support staff") lists the same workflows through it as through the client.
+    const query = `PulseAccount = "${accountId}"`;
+    const viaClient: string[] = [];
+    for await (const wf of temporal!.workflow.list({ query })) viaClient.push(wf.workflowId);
+    const ui = await fetch(
+      `${cluster!.uiUrl}/api/v1/namespaces/default/workflows?${new URLSearchParams({ query, pageSize: '1000' }).toString()}`,
+    );
+    expect(ui.status).toBe(200);
+    const { executions } = (await ui.json()) as { executions: { execution: { workflowId: string } }[] };
+    expect(executions.map((e) => e.execution.workflowId).sort()).toEqual(viaClient.sort());
+    // The contacts' workflows and their automations (and the publish's re-score) are all there.
+    for (const contact of contacts) expect(viaClient).toContain(contactWorkflowId(accountId, contact));
+    for (const run of automations) expect(viaClient).toContain(run.workflowId);
 
     const statuses: Record<string, number> = {};
     for (const a of attempts) statuses[String(a.status)] = (statuses[String(a.status)] ?? 0) + 1;
