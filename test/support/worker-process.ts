@@ -13,8 +13,13 @@ export interface WorkerProcess {
  * The production worker (worker/main.ts) as ONE process, so a test can SIGKILL it the way an OOM
  * killer or a lost machine would, mid-activity and without any shutdown code running.
  */
-export function startWorkerProcess(taskQueue: string, env: Record<string, string> = {}): WorkerProcess {
-  return startPulseProcess(path.join('worker', 'main.ts'), 'worker started', {
+export function startWorkerProcess(
+  taskQueue: string,
+  env: Record<string, string> = {},
+  /** The script to run; the production worker unless a test brings its own (a faulty one). */
+  entry = path.join('worker', 'main.ts'),
+): WorkerProcess {
+  return startPulseProcess(entry, 'worker started', {
     TEMPORAL_TASK_QUEUE: taskQueue,
     ...env,
   });
