@@ -154,9 +154,22 @@ describe('two workers and two APIs on the production-shaped cluster', () => {
       await killed.kill('SIGKILL');
       expect(isAlive(killed.child.pid)).toBe(false);
       log.push(`${at()} SIGKILLed worker pid ${killed.child.pid}`);
-      const replacement = start(startWorkerProcess(taskQueue, env));
-      await replacement.ready;
-      log.push(`${at()} replacement worker ready (pid ${replacement.child.pid})`);
+      // As a supervisor (Kubernetes, compose's restart policy) would: a replacement that exits
+      // because it started while the Temporal server was away is started again.
+      for (let attempt = 1; ; attempt++) {
+        const replacement = start(startWorkerProcess(taskQueue, env));
+        try {
+          await replacement.ready;
+          log.push(`${at()} replacement worker ready (pid ${replacement.child.pid})`);
+          break;
+        } catch (err) {
+          if (attempt >= 30) throw err;
+          log.push(
+            `${at()} replacement worker exited before it was ready (attempt ${attempt}): started again`,
+          );
+          await sleep(1_000);
+        }
+      }
     })();
     let restartedAt = 0;
     const restarting = (async () => {
