@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { interactionTypeSchema } from './interaction';
+import { SCORE_LIMIT } from './score-limit';
 import { uniqueIdListSchema } from './unique-id-list';
 
 export const criterionOperators = [
@@ -79,8 +80,8 @@ export const ruleListSchema = uniqueIdListSchema(ruleSchema, 200, 'rule');
  */
 export const scoreBoundsSchema = z
   .strictObject({
-    floor: z.number().int().min(-1_000_000_000).max(1_000_000_000).nullable().optional(),
-    ceiling: z.number().int().min(-1_000_000_000).max(1_000_000_000).nullable().optional(),
+    floor: z.number().int().min(-SCORE_LIMIT).max(SCORE_LIMIT).nullable().optional(),
+    ceiling: z.number().int().min(-SCORE_LIMIT).max(SCORE_LIMIT).nullable().optional(),
   })
   .superRefine(checkScoreBounds);
 
