@@ -1,9 +1,4 @@
-import {
-  claimInteraction,
-  claimUnappliedInteractions,
-  lockUnappliedIds,
-  setInteractionAside,
-} from '../db/interactions';
+import { claimInteractions, lockUnappliedIds, setInteractionAside } from '../db/interactions';
 import type { StoredInteraction } from '../db/interactions';
 import { markDndAll } from '../db/contacts';
 import { readDuePoints, readNextExpiry } from '../db/expiry';
@@ -133,12 +128,9 @@ async function applyBatch(
   input: ApplyScoringInput,
   profiles: LiveProfile[],
 ): Promise<PassWork> {
-  const claimed = await claimUnappliedInteractions(
-    tx,
-    input.accountId,
-    input.contactId,
-    input.maxInteractions,
-  );
+  const claimed = await claimInteractions(tx, input.accountId, input.contactId, {
+    limit: input.maxInteractions,
+  });
   return { claimed, changes: await score(tx, input, profiles, claimed), setAside: [], taken: claimed.length };
 }
 
@@ -153,7 +145,7 @@ async function applyOneByOne(
   for (const id of ids) {
     await tx.query('SAVEPOINT one_interaction');
     try {
-      const claimed = await claimInteraction(tx, input.accountId, input.contactId, id);
+      const claimed = await claimInteractions(tx, input.accountId, input.contactId, { id });
       work.changes.push(...(await score(tx, input, profiles, claimed)));
       work.claimed.push(...claimed);
       await tx.query('RELEASE SAVEPOINT one_interaction');

@@ -60,48 +60,34 @@ function withIsoTimes(rows: StoredInteraction[]): StoredInteraction[] {
 }
 
 /**
- * Marks up to `limit` unapplied interactions of a contact as applied and returns them, oldest
- * first. Call inside the transaction that writes their effects: a rollback un-claims them.
+ * Marks pending interactions of a contact as applied and returns them, oldest first: the next
+ * `limit` of the inbox, or the one with `id` (a batch Postgres refused is applied one at a time to
+ * find what to set aside). Call inside the transaction that writes their effects: a rollback
+ * un-claims them.
  */
-export async function claimUnappliedInteractions(
+export async function claimInteractions(
   db: Queryable,
   accountId: string,
   contactId: string,
-  limit: number,
+  which: { limit: number } | { id: string },
 ): Promise<StoredInteraction[]> {
+  const target =
+    'id' in which
+      ? `id = $3 AND ${PENDING}`
+      : `(account_id, contact_id, id) IN (${nextPending('account_id, contact_id, id')})`;
   const rows = await queryRows<StoredInteraction>(
     db,
     `WITH claimed AS (
        UPDATE interactions SET applied_at = now()
-       WHERE (account_id, contact_id, id) IN (${nextPending('account_id, contact_id, id')})
+       WHERE account_id = $1 AND contact_id = $2 AND ${target}
        RETURNING id, type, occurred_at, attributes, received_at)
      SELECT id, type, occurred_at AS "occurredAt", attributes FROM claimed ORDER BY occurred_at, received_at, id`,
-    [accountId, contactId, limit],
+    [accountId, contactId, 'id' in which ? which.id : which.limit],
   );
   return withIsoTimes(rows);
 }
 
-/**
- * Claims one interaction by id (see claimUnappliedInteractions). Used when a batch failed with a
- * permanent error and its interactions are applied one at a time to find the one to set aside.
- */
-export async function claimInteraction(
-  db: Queryable,
-  accountId: string,
-  contactId: string,
-  id: string,
-): Promise<StoredInteraction[]> {
-  const rows = await queryRows<StoredInteraction>(
-    db,
-    `UPDATE interactions SET applied_at = now()
-     WHERE account_id = $1 AND contact_id = $2 AND id = $3 AND ${PENDING}
-     RETURNING id, type, occurred_at AS "occurredAt", attributes`,
-    [accountId, contactId, id],
-  );
-  return withIsoTimes(rows);
-}
-
-/** The ids claimUnappliedInteractions would claim, in its order, locked. */
+/** The ids claimInteractions would claim, in its order, locked. */
 export async function lockUnappliedIds(
   db: Queryable,
   accountId: string,
@@ -144,13 +130,11 @@ export async function listSetAsideInteractions(
   contactId: string,
   limit: number,
 ): Promise<SetAsideInteraction[]> {
-  const { rows } = await db.query<{
-    id: string;
-    type: string;
+  type Row = Omit<SetAsideInteraction, 'occurredAt' | 'setAsideAt'> & {
     occurred_at: Date;
     set_aside_at: Date;
-    reason: string;
-  }>(
+  };
+  const { rows } = await db.query<Row>(
     `SELECT id, type, occurred_at, set_aside_at, set_aside_reason AS reason FROM interactions
      WHERE account_id = $1 AND contact_id = $2 AND set_aside_at IS NOT NULL
      ORDER BY set_aside_at DESC, id LIMIT $3`,

@@ -34,21 +34,6 @@ export async function lockContact(db: Queryable, accountId: string, contactId: s
   ]);
 }
 
-/** The contact's score under one profile; null when it has none (empty). */
-export async function readContactScore(
-  db: Queryable,
-  accountId: string,
-  contactId: string,
-  profileId: string,
-): Promise<number | null> {
-  const row = await queryFirst<{ score: number }>(
-    db,
-    'SELECT score FROM contact_scores WHERE account_id = $1 AND contact_id = $2 AND profile_id = $3',
-    [accountId, contactId, profileId],
-  );
-  return row?.score ?? null;
-}
-
 /** The contact's score rows: score and the profile version it is of. */
 export const readScoreRows = rowsByAccountAnd<{ profileId: string; version: number; score: number }>(
   `SELECT profile_id AS "profileId", profile_version AS version, score

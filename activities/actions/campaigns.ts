@@ -1,7 +1,7 @@
 import { moveCampaignMember } from '../../db/campaign-memberships';
 import type { Db } from '../../db/pool';
 import { z } from 'zod';
-import { readContactScore } from '../../db/scores';
+import { readScoreRows } from '../../db/scores';
 import type { ActionOutcome, SegmentAction } from '../../domain/actions';
 import { bandFor, scoreBandSchema } from '../../domain/automations/campaign-segmentation';
 import { entityIdSchema } from '../../domain/ids';
@@ -29,7 +29,8 @@ export function createSegmentByCurrentScore(db: Db) {
       db,
       { accountId, actionKey, contactId, kind: 'segment_by_score' },
       async (tx) => {
-        const score = await readContactScore(tx, accountId, contactId, profileId);
+        const rows = await readScoreRows(tx, accountId, contactId);
+        const score = rows.find((r) => r.profileId === profileId)?.score ?? null;
         const target = bandFor(bands, score)?.campaignId;
         // Into the new campaign first, so the contact is never in none of them on the way.
         if (target !== undefined)
