@@ -29,6 +29,20 @@ export const criterionSchema = z
     if ((c.op === 'contains' || c.op === 'contains_word') && typeof c.value !== 'string') {
       ctx.addIssue({ code: 'custom', path: ['value'], message: `must be a string for op "${c.op}"` });
     }
+  })
+  // The same rules for the OpenAPI document.
+  .meta({
+    allOf: [
+      { if: { properties: { op: { not: { const: 'exists' } } } }, then: { required: ['value'] } },
+      {
+        if: { properties: { op: { enum: ['gt', 'gte', 'lt', 'lte'] } } },
+        then: { properties: { value: { type: 'number' } } },
+      },
+      {
+        if: { properties: { op: { enum: ['contains', 'contains_word'] } } },
+        then: { properties: { value: { type: 'string' } } },
+      },
+    ],
   });
 
 /** The fields of a rule, without the checks across fields (see `ruleSchema`). */
@@ -46,7 +60,8 @@ export const ruleShape = z.strictObject({
     .int()
     .min(-10_000)
     .max(10_000)
-    .refine((p) => p !== 0, 'must not be 0'),
+    .refine((p) => p !== 0, 'must not be 0')
+    .meta({ not: { const: 0 } }),
   /** How many times the rule counts per contact (per rolling window, with `windowDays`). */
   maxCount: z.number().int().min(1).max(1_000_000).optional(),
   /** With maxCount: the cap applies per rolling window of this many days of the interactions' occurredAt. */
@@ -65,7 +80,9 @@ export function checkRuleOptions(
   }
 }
 
-export const ruleSchema = ruleShape.superRefine(checkRuleOptions);
+export const ruleSchema = ruleShape
+  .superRefine(checkRuleOptions)
+  .meta({ dependentRequired: { windowDays: ['maxCount'] } });
 
 export const ruleListSchema = z
   .array(ruleSchema)
@@ -77,7 +94,8 @@ export const ruleListSchema = z
         ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate rule id "${rule.id}"` });
       seen.add(rule.id);
     });
-  });
+  })
+  .describe('rule ids are unique within the list');
 
 /**
  * Bounds of a profile's score (a draft's or a version's): after every change the score is
@@ -85,8 +103,22 @@ export const ruleListSchema = z
  */
 export const scoreBoundsSchema = z
   .strictObject({
-    floor: z.number().int().min(-1_000_000_000).max(1_000_000_000).nullable().optional(),
-    ceiling: z.number().int().min(-1_000_000_000).max(1_000_000_000).nullable().optional(),
+    floor: z
+      .number()
+      .int()
+      .min(-1_000_000_000)
+      .max(1_000_000_000)
+      .nullable()
+      .optional()
+      .describe('lowest score (null: none); must be below ceiling, the stored one included'),
+    ceiling: z
+      .number()
+      .int()
+      .min(-1_000_000_000)
+      .max(1_000_000_000)
+      .nullable()
+      .optional()
+      .describe('highest score (null: none); must be above floor, the stored one included'),
   })
   .superRefine(checkScoreBounds);
 

@@ -7,7 +7,9 @@ export const contactParamsSchema = z.strictObject({ contactId: entityIdSchema })
 export const contactBodySchema = z.strictObject({
   id: entityIdSchema,
   name: z.string().max(200).nullable().optional(),
-  email: z.email().max(320).nullable().optional(),
+  // zod's email pattern, stated as the pattern alone: with `format: email` as well, a client's
+  // validator would judge addresses by its own, different rules (labels ending in '-', ...).
+  email: z.string().max(320).regex(z.regexes.email, 'an email address').nullable().optional(),
   phone: z
     .string()
     .regex(/^\+?[0-9 ()-]{3,32}$/, 'a phone number such as +15551234567')
@@ -36,6 +38,7 @@ export const adjustmentBodySchema = z.strictObject({
     .int()
     .min(-10_000)
     .max(10_000)
-    .refine((p) => p !== 0, 'must not be 0'),
+    .refine((p) => p !== 0, 'must not be 0')
+    .meta({ not: { const: 0 } }),
   reason: z.string().min(1).max(500),
 });
