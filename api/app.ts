@@ -41,7 +41,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  const metrics = createApiMetrics(ROUTES);
+  const metrics = createApiMetrics(ROUTES, deps.db);
   app.use(metrics.record);
 
   app.use((req, res, next) => {

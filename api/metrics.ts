@@ -1,5 +1,7 @@
 import type { Request, RequestHandler } from 'express';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { countSetAsideInteractions } from '../db/interactions';
+import type { Db } from '../db/pool';
 import { defineRoute, type RouteDoc } from './route';
 
 /**
@@ -20,7 +22,7 @@ export const metricsRoute = defineRoute({
   operationId: 'metrics',
   summary: 'Prometheus metrics of this API process',
   description:
-    '`http_requests_total` and `http_request_duration_seconds` by method, route template and status, and Node process metrics. Unauthenticated, like /healthz: expose it only where Prometheus scrapes.',
+    '`http_requests_total` and `http_request_duration_seconds` by method, route template and status, `pulse_set_aside_interactions`, and Node process metrics. Unauthenticated, like /healthz: expose it only where Prometheus scrapes.',
   tag: 'operations',
   responses: {
     200: { description: 'Prometheus text exposition format', contentType: 'text/plain; version=0.0.4' },
@@ -39,7 +41,7 @@ function processMetrics(): Registry {
 }
 
 /** `routes` name the templates of answers given before routing (see routeTemplate). */
-export function createApiMetrics(routes: readonly RouteDoc[]): ApiMetrics {
+export function createApiMetrics(routes: readonly RouteDoc[], db: Db): ApiMetrics {
   const documented = templatesOf(routes);
   const registry = new Registry();
   const labelNames = ['method', 'route', 'status'] as const;
@@ -55,6 +57,14 @@ export function createApiMetrics(routes: readonly RouteDoc[]): ApiMetrics {
     labelNames,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
+  });
+  new Gauge({
+    name: 'pulse_set_aside_interactions',
+    help: 'Interactions (score adjustments among them) set aside because Postgres refused a value their scoring produced; GET /contacts/{id}/set-aside lists them',
+    registers: [registry],
+    async collect() {
+      this.set(await countSetAsideInteractions(db));
+    },
   });
   const process = processMetrics();
 

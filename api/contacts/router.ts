@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { Router, type RequestHandler } from 'express';
 import { getContact, upsertContact } from '../../db/contacts';
-import { insertInteractions } from '../../db/interactions';
+import { insertInteractions, listSetAsideInteractions } from '../../db/interactions';
 import type { Db } from '../../db/pool';
 import { readContactProfileScores, readLedger } from '../../db/scores';
 import { principalOf } from '../middleware/authenticate';
@@ -32,6 +32,13 @@ export function contactsRouter(deps: {
     const contact = await getContact(db, accountId, contactId);
     if (!contact) throw HttpError.notFound(`contact "${contactId}"`);
     res.json({ ...contact, scores: await readContactProfileScores(db, accountId, contactId) });
+  });
+
+  serve(router, routes.setAside, async (_req, res) => {
+    const { accountId } = principalOf(res);
+    const { contactId } = parsed(res, routes.setAside).params;
+    if (!(await getContact(db, accountId, contactId))) throw HttpError.notFound(`contact "${contactId}"`);
+    res.json({ items: await listSetAsideInteractions(db, accountId, contactId, 100) });
   });
 
   serve(

@@ -6,6 +6,7 @@ import {
   contactWithScoresSchema,
   ingestResultSchema,
   ledgerSchema,
+  setAsideSchema,
 } from '../openapi/response-schemas';
 import { defineRoute, named, type ResponseDoc } from '../route';
 import { contactListQuerySchema, contactPageSchema } from './list-schemas';
@@ -92,6 +93,18 @@ export const contactRoutes = {
     params: contactParamsSchema,
     responses: { 200: { description: 'scores', body: named('ContactScore', contactScoreSchema) } },
   }),
+  setAside: defineRoute({
+    method: 'get',
+    path: '/contacts/:contactId/set-aside',
+    operationId: 'getContactSetAside',
+    summary: 'Interactions set aside because they could not be applied, newest first',
+    description:
+      'An interaction (or score adjustment) for which Postgres refused a value its scoring produced is taken out of the inbox with the reason, so the contact goes on scoring everything else. It is neither applied nor pending.',
+    tag: 'contacts',
+    scope: 'read',
+    params: contactParamsSchema,
+    responses: { 200: { description: 'set-aside interactions', body: named('SetAside', setAsideSchema) } },
+  }),
   ledger: defineRoute({
     method: 'get',
     path: '/contacts/:contactId/ledger',
@@ -117,6 +130,11 @@ export const contactRoutes = {
     responses: {
       201: { description: 'applied', body: named('ScoreAdjustmentResult', adjustmentResultSchema) },
       409: { description: 'the profile is not published', body: undefined },
+      422: {
+        description:
+          'Postgres refused a value the change produced: it was set aside, nothing was applied (see `GET /contacts/{contactId}/set-aside`)',
+        body: undefined,
+      },
       429: RATE_LIMITED,
     },
   }),

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { Router, type RequestHandler } from 'express';
+import { adjustScore } from '../../clients/contact-workflow';
 import { getContact } from '../../db/contacts';
 import type { Db } from '../../db/pool';
-import { contactWorkflowId } from '../../domain/ids';
-import { adjustScoreUpdate } from '../../workflows/definitions';
-import { accountAttribute, contactAttribute } from '../../workflows/search-attributes';
 import { HttpError } from '../http-error';
 import { principalOf } from '../middleware/authenticate';
 import { parsed, serve } from '../route';
@@ -34,35 +32,27 @@ export function scoreAdjustmentsRouter(deps: {
       if (!(await getContact(deps.db, accountId, params.contactId)))
         throw HttpError.notFound(`contact "${params.contactId}"`);
       const adjustmentId = `adj:${body.id ?? randomUUID()}`;
-      const workflowId = contactWorkflowId(accountId, params.contactId);
       try {
-        const result = await deps.temporal.workflow.executeUpdateWithStart(adjustScoreUpdate, {
-          updateId: adjustmentId,
-          args: [
-            {
-              adjustmentId,
-              profileId: body.profileId,
-              points: body.points,
-              reason: body.reason,
-              actor: principal.keyId,
-            },
-          ],
-          startWorkflowOperation: new WithStartWorkflowOperation('contactScoringWorkflow', {
-            workflowId,
-            taskQueue: deps.taskQueue,
-            args: [{ accountId, contactId: params.contactId }],
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            typedSearchAttributes: [
-              { key: accountAttribute, value: accountId },
-              { key: contactAttribute, value: params.contactId },
-            ],
-          }),
-        });
+        const result = await adjustScore(
+          deps.temporal,
+          deps.taskQueue,
+          { accountId, contactId: params.contactId },
+          {
+            adjustmentId,
+            profileId: body.profileId,
+            points: body.points,
+            reason: body.reason,
+            actor: principal.keyId,
+          },
+        );
         res.status(201).json(result);
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError) {
           const refusal = rootCause(err);
           if (refusal.type === 'ProfileNotFound') throw HttpError.notFound(`profile "${body.profileId}"`);
+          // Postgres refused a value of it: no retry will change that, and nothing was applied.
+          if (refusal.type === 'AdjustmentSetAside' || refusal.type === 'PermanentDataError')
+            throw new HttpError(422, 'Unprocessable adjustment', refusal.message);
           throw new HttpError(409, 'Conflict', refusal.message);
         }
         throw err;

@@ -116,3 +116,15 @@ export const rescoreProgressSchema = z.object({
   etaSeconds: z.number().nullable(),
   state: z.enum(['running', 'finished', 'superseded']),
 });
+
+export const setAsideSchema = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      id: z.string(),
+      type: z.string(),
+      occurredAt: z.string(),
+      setAsideAt: z.string(),
+      reason: z.string().meta({ description: 'the SQLSTATE and what Postgres said' }),
+    }),
+  ),
+});

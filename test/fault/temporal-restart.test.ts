@@ -6,8 +6,6 @@ import type { Client } from '@temporalio/client';
 import { connectTemporalClient } from '../../config/temporal';
 import { createPool, type Db } from '../../db/pool';
 import { findFreePort } from '../../stack/free-port';
-import { startTemporalDevServer, type TemporalDevServer } from '../../stack/temporal-dev-server';
-import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { anInteraction } from '../support/builders';
 import { eventually } from '../support/eventually';
 import {
@@ -28,11 +26,13 @@ import {
   type InProcessWorker,
 } from '../support/fault-kit';
 import { expectedScoresBySql, storedScores } from '../support/scoring-fixtures';
+import { startTestTemporal, type TestTemporal } from '../support/test-temporal';
 
 /**
  * The Temporal server goes away mid-stream and comes back on the same database and port. This
- * file runs a dev server of its own (it stops it), with the API and an in-process worker wired to
- * it; Postgres is the global one.
+ * file runs a Temporal server of its own (it stops it: a dev server, or under test:cluster the
+ * real server on Postgres), with the API and an in-process worker wired to it; Pulse's Postgres is
+ * the global one.
  */
 
 const POINTS = { email_opened: 1, email_clicked: 3, form_submitted: 5, appointment_booked: -2 };
@@ -47,7 +47,7 @@ const DOWN_MS = 30_000;
 
 let root: string;
 let port: number;
-let temporal: TemporalDevServer | undefined;
+let temporal: TestTemporal | undefined;
 let db: Db;
 let client: Client | undefined;
 let api: ApiServer | undefined;
@@ -56,14 +56,8 @@ let taskQueue: string;
 /** Left by the scenario for the BUG test after it. */
 let outage: { account: FaultAccount; publishStatus: number } | undefined;
 
-function startServer(): Promise<TemporalDevServer> {
-  return startTemporalDevServer({
-    dbFile: path.join(root, 'temporal.sqlite'),
-    port,
-    headless: true,
-    searchAttributes: SEARCH_ATTRIBUTES,
-    logFile: path.join(root, 'temporal.log'),
-  });
+function startServer(): Promise<TestTemporal> {
+  return startTestTemporal({ dir: root, name: 'restart', postgresUrl: process.env.DATABASE_URL!, port });
 }
 
 beforeAll(async () => {
