@@ -45,6 +45,15 @@ export const criterionSchema = z
     ],
   });
 
+/** Points a rule gives or a manual adjustment makes: never 0 (said in the document too). */
+export const pointsSchema = z
+  .number()
+  .int()
+  .min(-10_000)
+  .max(10_000)
+  .refine((p) => p !== 0, 'must not be 0')
+  .meta({ not: { const: 0 } });
+
 /** The fields of a rule, without the checks across fields (see `ruleSchema`). */
 export const ruleShape = z.strictObject({
   id: z
@@ -55,13 +64,7 @@ export const ruleShape = z.strictObject({
   description: z.string().max(500).optional(),
   interactionType: interactionTypeSchema,
   criteria: z.array(criterionSchema).max(10).default([]),
-  points: z
-    .number()
-    .int()
-    .min(-10_000)
-    .max(10_000)
-    .refine((p) => p !== 0, 'must not be 0')
-    .meta({ not: { const: 0 } }),
+  points: pointsSchema,
   /** How many times the rule counts per contact (per rolling window, with `windowDays`). */
   maxCount: z.number().int().min(1).max(1_000_000).optional(),
   /** With maxCount: the cap applies per rolling window of this many days of the interactions' occurredAt. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { entityIdSchema } from '../../domain/ids';
+import { pointsSchema } from '../../domain/rule';
 import { textInteger } from '../text-integer';
 
 export const contactParamsSchema = z.strictObject({ contactId: entityIdSchema });
@@ -33,12 +34,6 @@ export const adjustmentBodySchema = z.strictObject({
     .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
     .optional(),
   profileId: entityIdSchema,
-  points: z
-    .number()
-    .int()
-    .min(-10_000)
-    .max(10_000)
-    .refine((p) => p !== 0, 'must not be 0')
-    .meta({ not: { const: 0 } }),
+  points: pointsSchema,
   reason: z.string().min(1).max(500),
 });
