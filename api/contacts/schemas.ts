@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { entityIdSchema } from '../../domain/ids';
+import { pointsSchema } from '../../domain/rule';
 import { textInteger } from '../text-integer';
 
 export const contactParamsSchema = z.strictObject({ contactId: entityIdSchema });
@@ -7,7 +8,9 @@ export const contactParamsSchema = z.strictObject({ contactId: entityIdSchema })
 export const contactBodySchema = z.strictObject({
   id: entityIdSchema,
   name: z.string().max(200).nullable().optional(),
-  email: z.email().max(320).nullable().optional(),
+  // zod's email pattern, stated as the pattern alone: with `format: email` as well, a client's
+  // validator would judge addresses by its own, different rules (labels ending in '-', ...).
+  email: z.string().max(320).regex(z.regexes.email, 'an email address').nullable().optional(),
   phone: z
     .string()
     .regex(/^\+?[0-9 ()-]{3,32}$/, 'a phone number such as +15551234567')
@@ -31,11 +34,6 @@ export const adjustmentBodySchema = z.strictObject({
     .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
     .optional(),
   profileId: entityIdSchema,
-  points: z
-    .number()
-    .int()
-    .min(-10_000)
-    .max(10_000)
-    .refine((p) => p !== 0, 'must not be 0'),
+  points: pointsSchema,
   reason: z.string().min(1).max(500),
 });

@@ -34,7 +34,7 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[]): JsonSchema {
       title: 'Pulse API',
       version: API_VERSION,
       description:
-        'Engagement scoring: contacts, interactions, score profiles and smart lists. Every route except the operations ones takes an API key, which decides the account. Errors are application/problem+json (RFC 9457).',
+        'Engagement scoring: contacts, interactions, score profiles and smart lists. Every route except the operations ones takes an API key, which decides the account. Errors are application/problem+json (RFC 9457). No string anywhere in a request (values, keys, query and path) may contain NUL (U+0000) or an unpaired UTF-16 surrogate: such a request is a 400 naming the field.',
     },
     servers: [{ url: '/' }],
     security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],

@@ -62,6 +62,10 @@ export const reorderRulesSchema = z.strictObject({
           ctx.addIssue({ code: 'custom', path: [i], message: `rule id "${id}" is given more than once` });
         seen.add(id);
       });
+    })
+    .meta({
+      uniqueItems: true,
+      description: 'every rule id of the current draft, each once, in the new order (else a 400)',
     }),
 });
 
