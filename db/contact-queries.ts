@@ -72,12 +72,13 @@ export async function listContactPage(
     limit: number;
   },
 ): Promise<{ rows: ListedContact[]; hasMore: boolean }> {
-  const { profile, filter, sort, after, limit } = opts;
+  const { profile, sort, limit } = opts;
+  const page: PageQuery = { ...opts, accountId, profileId: profile?.id ?? '', fetch: limit + 1 };
   const query = profile?.published
     ? sort === 'id'
-      ? publishedById(accountId, profile.id, filter, after, limit + 1)
-      : publishedByScore(accountId, profile.id, filter, sort, after, limit + 1)
-    : allEmpty(accountId, filter, after, limit + 1);
+      ? publishedById(page)
+      : publishedByScore({ ...page, sort })
+    : allEmpty(page);
   if (!query) return { rows: [], hasMore: false };
   const { rows } = await db.query<ListedContact>(query.text, query.values);
   return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
@@ -86,6 +87,15 @@ export async function listContactPage(
 interface Sql {
   text: string;
   values: unknown[];
+}
+
+/** One page's request, as each query shape reads it; `fetch` is one more than the page holds. */
+interface PageQuery {
+  accountId: string;
+  profileId: string;
+  filter: ContactFilter;
+  after?: ContactSortKey | undefined;
+  fetch: number;
 }
 
 /** Collects values and hands out their $n placeholders. */
@@ -104,12 +114,7 @@ function tagCondition(p: Params, filter: ContactFilter): string {
 }
 
 /** No published profile: every score is empty, so the order is the contact id in every sort. */
-function allEmpty(
-  accountId: string,
-  filter: ContactFilter,
-  after: ContactSortKey | undefined,
-  fetch: number,
-): Sql | undefined {
+function allEmpty({ accountId, filter, after, fetch }: PageQuery): Sql | undefined {
   const wantsScores =
     filter.empty === false || filter.minScore !== undefined || filter.maxScore !== undefined;
   if (wantsScores) return undefined;
@@ -123,13 +128,7 @@ function allEmpty(
 }
 
 /** Published, ordered by contact id: the primary key drives; the score comes along (missing row = 0). */
-function publishedById(
-  accountId: string,
-  profileId: string,
-  filter: ContactFilter,
-  after: ContactSortKey | undefined,
-  fetch: number,
-): Sql | undefined {
+function publishedById({ accountId, profileId, filter, after, fetch }: PageQuery): Sql | undefined {
   if (filter.empty === true) return undefined;
   const p = new Params();
   const conditions = [`c.account_id = ${p.add(accountId)}`];
@@ -151,14 +150,14 @@ function publishedById(
  * Published, ordered by score. Works on the sort key k = score (asc) or -score (desc), so that both
  * orders are "k ascending, then contact id ascending" and a cursor is one row comparison.
  */
-function publishedByScore(
-  accountId: string,
-  profileId: string,
-  filter: ContactFilter,
-  sort: 'score_desc' | 'score_asc',
-  after: ContactSortKey | undefined,
-  fetch: number,
-): Sql | undefined {
+function publishedByScore({
+  accountId,
+  profileId,
+  filter,
+  sort,
+  after,
+  fetch,
+}: PageQuery & { sort: 'score_desc' | 'score_asc' }): Sql | undefined {
   if (filter.empty === true) return undefined;
   const afterScore = after && after.sort !== 'id' ? after.score : undefined;
   // Every score is non-empty, so nothing follows a cursor in the empty tier.

@@ -95,24 +95,14 @@ export const ruleListSchema = uniqueIdListSchema(ruleSchema, 200, 'rule');
  * Bounds of a profile's score (a draft's or a version's): after every change the score is
  * clamped into [floor, ceiling]. Integers, like scores. Either may be absent (or null: none).
  */
+/** A floor or ceiling: an integer score within the limit, or null for none. */
+const scoreBound = (description: string) =>
+  z.number().int().min(-SCORE_LIMIT).max(SCORE_LIMIT).nullable().optional().describe(description);
+
 export const scoreBoundsSchema = z
   .strictObject({
-    floor: z
-      .number()
-      .int()
-      .min(-SCORE_LIMIT)
-      .max(SCORE_LIMIT)
-      .nullable()
-      .optional()
-      .describe('lowest score (null: none); must be below ceiling, the stored one included'),
-    ceiling: z
-      .number()
-      .int()
-      .min(-SCORE_LIMIT)
-      .max(SCORE_LIMIT)
-      .nullable()
-      .optional()
-      .describe('highest score (null: none); must be above floor, the stored one included'),
+    floor: scoreBound('lowest score (null: none); must be below ceiling, the stored one included'),
+    ceiling: scoreBound('highest score (null: none); must be above floor, the stored one included'),
   })
   .superRefine(checkScoreBounds);
 
