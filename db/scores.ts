@@ -33,6 +33,20 @@ export async function lockContact(db: Queryable, accountId: string, contactId: s
   return rowCount === 1;
 }
 
+/** The contact's score under one profile; null when it has none (empty). */
+export async function readContactScore(
+  db: Queryable,
+  accountId: string,
+  contactId: string,
+  profileId: string,
+): Promise<number | null> {
+  const { rows } = await db.query<{ score: number }>(
+    'SELECT score FROM contact_scores WHERE account_id = $1 AND contact_id = $2 AND profile_id = $3',
+    [accountId, contactId, profileId],
+  );
+  return rows[0]?.score ?? null;
+}
+
 /** The contact's score rows: score and the profile version it is of. */
 export async function readScoreRows(
   db: Queryable,

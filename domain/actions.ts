@@ -42,6 +42,12 @@ export interface CampaignAction extends ActionBase {
   campaignId: string;
 }
 
+/** Move the contact to the campaign of the band its current score (under `profileId`) falls in. */
+export interface SegmentAction extends ActionBase {
+  profileId: string;
+  bands: { min?: number | undefined; max?: number | undefined; campaignId: string }[];
+}
+
 export interface ModifyScoreAction extends ActionBase {
   profileId: string;
   points: number;

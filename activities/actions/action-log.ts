@@ -33,7 +33,8 @@ export type ActionKind =
   | 'remove_tag'
   | 'create_task'
   | 'add_to_campaign'
-  | 'remove_from_campaign';
+  | 'remove_from_campaign'
+  | 'segment_by_score';
 
 export const actionBaseSchema = z.object({
   actionKey: z.string().min(1).max(512),

@@ -438,63 +438,25 @@ describe('rewardOfferWorkflow', () => {
 });
 
 describe('campaignSegmentationWorkflow', () => {
-  const bands = [
-    { max: 30, campaignId: 'nurture' },
-    { min: 30, max: 70, campaignId: 'standard' },
-    { min: 70, campaignId: 'vip' },
-  ];
-
-  it.each([
-    [75, 'vip', ['nurture', 'standard']],
-    [30, 'standard', ['nurture', 'vip']], // min is inclusive, max exclusive
-    [-5, 'nurture', ['standard', 'vip']],
-  ])('when the score is %s, then the contact joins %s and leaves %j', async (score, joins, leaves) => {
-    const input = anAutomationInput({ score, params: { bands } });
+  // Which band, joins and leaves are decided by the activity from the contact's current score
+  // (test/integration/segmentation.test.ts, on Postgres); the workflow hands it the bands once.
+  it('segments in one step, keyed by the workflow, with the profile and bands of its trigger', async () => {
+    const bands = [
+      { max: 30, campaignId: 'nurture' },
+      { min: 30, campaignId: 'vip' },
+    ];
+    const input = anAutomationInput({ score: 75, params: { bands } });
     const { workflowId, actions, status } = await runAutomation(campaignSegmentationWorkflow, input);
 
     const contact = { accountId: input.accountId, contactId: input.contactId };
     expect(actions.actionsTaken()).toEqual([
       [
-        'addToCampaign',
-        { ...contact, actionKey: `${workflowId}/add-to-campaign:${joins}`, campaignId: joins },
+        'segmentByCurrentScore',
+        { ...contact, actionKey: `${workflowId}/segment`, profileId: input.profileId, bands },
       ],
-      ...leaves.map((id) => [
-        'removeFromCampaign',
-        { ...contact, actionKey: `${workflowId}/remove-from-campaign:${id}`, campaignId: id },
-      ]),
     ]);
+    expect(stepsOf(status)).toEqual([['segment', 'done']]);
     expect(status.phase).toBe('completed');
-  });
-
-  it('when the score is empty, then the contact leaves every band campaign', async () => {
-    const input = anAutomationInput({ score: null, params: { bands } });
-    const { actions, status } = await runAutomation(campaignSegmentationWorkflow, input);
-
-    expect(
-      actions.actionsTaken().map(([name, a]) => [name, (a as { campaignId: string }).campaignId]),
-    ).toEqual([
-      ['removeFromCampaign', 'nurture'],
-      ['removeFromCampaign', 'standard'],
-      ['removeFromCampaign', 'vip'],
-    ]);
-    expect(stepsOf(status)[0]).toEqual(['segment', 'skipped', 'no_band']);
-  });
-
-  it('when two bands share a campaign, then it does not leave the campaign it joined', async () => {
-    const shared = [
-      { max: 50, campaignId: 'general' },
-      { min: 50, max: 80, campaignId: 'general' },
-      { min: 80, campaignId: 'vip' },
-    ];
-    const input = anAutomationInput({ score: 60, params: { bands: shared } });
-    const { actions } = await runAutomation(campaignSegmentationWorkflow, input);
-
-    expect(
-      actions.actionsTaken().map(([name, a]) => [name, (a as { campaignId: string }).campaignId]),
-    ).toEqual([
-      ['addToCampaign', 'general'],
-      ['removeFromCampaign', 'vip'],
-    ]);
   });
 });
 
