@@ -7,6 +7,7 @@ import { DEFAULT_SENDING_LEASE_MS } from './delivery';
 import { createSendEmail } from './email';
 import { createReadContactForAutomation } from './read-contact';
 import { createSendSms } from './sms';
+import { createRecordStepsNotTaken } from './steps-not-taken';
 import { createAddTag, createRemoveTag } from './tags';
 import { createCreateTask } from './tasks';
 
@@ -43,5 +44,6 @@ export function createActionActivities({
     addToCampaign: createAddToCampaign(db),
     removeFromCampaign: createRemoveFromCampaign(db),
     segmentByCurrentScore: createSegmentByCurrentScore(db),
+    recordStepsNotTaken: createRecordStepsNotTaken(db),
   } satisfies Omit<ActionActivities, 'modifyEngagementScore'>;
 }

@@ -1,5 +1,5 @@
-import type { WorkflowHandle } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { CancelledFailure, defaultPayloadConverter } from '@temporalio/common';
 import { DEFAULT_RULES } from '../../domain/default-rules';
 import { contactWorkflowId } from '../../domain/ids';
 import { rescoreWorkflowId } from '../../clients/rescore-workflow';
@@ -30,6 +30,25 @@ async function setUp(trigger: Record<string, unknown>) {
   const res = await account.call('POST', '/triggers', { profileId: 'engagement', ...trigger });
   expect(res.status).toBe(201);
   return { account, contactWorkflow: contactWorkflowId(account.accountId, 'ada') };
+}
+
+/** A follow-up (3-day wait) started by a score adjustment to -5 crossing the `cold` trigger. */
+async function startColdFollowUp() {
+  const { account, contactWorkflow } = await setUp({
+    id: 'cold',
+    condition: { op: 'lt', value: 0 },
+    reentry: { policy: 'once' },
+    automation: 'follow_up_sequence',
+    input: { waitDays: 3 },
+  });
+  const adjusted = await account.call('POST', '/contacts/ada/score-adjustments', {
+    profileId: 'engagement',
+    points: -5,
+    reason: 'churn signal',
+  });
+  expect(adjusted.status).toBe(201);
+  const followUpId = `${contactWorkflow}/trigger:cold/1`;
+  return { account, contactWorkflow, followUpId, followUp: h.client.workflow.getHandle(followUpId) };
 }
 
 /** Every user-metadata summary in the execution's history, in order (start, activities, timers, children). */
@@ -119,21 +138,7 @@ describe('executions a support person can read', () => {
   }, 60_000);
 
   it('when a follow-up waits and the contact turns on do-not-disturb, then both states are one query each', async () => {
-    const { account, contactWorkflow } = await setUp({
-      id: 'cold',
-      condition: { op: 'lt', value: 0 },
-      reentry: { policy: 'once' },
-      automation: 'follow_up_sequence',
-      input: { waitDays: 3 },
-    });
-    const adjusted = await account.call('POST', '/contacts/ada/score-adjustments', {
-      profileId: 'engagement',
-      points: -5,
-      reason: 'churn signal',
-    });
-    expect(adjusted.status).toBe(201);
-    const followUpId = `${contactWorkflow}/trigger:cold/1`;
-    const followUp = h.client.workflow.getHandle(followUpId);
+    const { account, contactWorkflow, followUpId, followUp } = await startColdFollowUp();
     const scope = `PulseAccount = "${account.accountId}" AND PulseAutomation = "follow_up_sequence"`;
 
     // "Follow-ups waiting on their SMS"
@@ -164,6 +169,44 @@ describe('executions a support person can read', () => {
       expect(await listIds(`${scope} AND PulseOutcome = "stopped:dnd_all"`)).toEqual([followUpId]),
     );
     expect(await listIds(`${scope} AND PulseOutcome = "running"`)).toEqual([]);
+  }, 60_000);
+
+  it('when an operator cancels a waiting follow-up in the UI, then it ends between steps and records the steps it will not take', async () => {
+    const { account, followUpId, followUp } = await startColdFollowUp();
+    await eventually(async () => expect((await followUp.query(automationStatusQuery)).phase).toBe('waiting'));
+
+    await followUp.cancel(); // what the UI's Request Cancellation button sends
+    const failure = await followUp.result().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect((failure as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    const description = await followUp.describe();
+    expect(description.status.name).toBe('CANCELLED');
+    expect(description.typedSearchAttributes.get(automationOutcomeAttribute)).toBe('cancelled');
+
+    const { rows } = await h.db.query(
+      `SELECT action_key, state, reason FROM automation_actions WHERE account_id = $1 ORDER BY created_at, action_key`,
+      [account.accountId],
+    );
+    expect(rows).toEqual([
+      { action_key: `${followUpId}/email`, state: 'done', reason: null },
+      ...['check-score', 'sms', 'task', 'wait'].map((step) => ({
+        action_key: `${followUpId}/${step}`,
+        state: 'skipped',
+        reason: 'cancelled by an operator',
+      })),
+    ]);
+    const sms = await h.db.query('SELECT count(*)::int AS n FROM sms_outbox WHERE account_id = $1', [
+      account.accountId,
+    ]);
+    expect(sms.rows[0].n).toBe(0);
+    await eventually(async () =>
+      expect(await listIds(`PulseAccount = "${account.accountId}" AND PulseOutcome = "cancelled"`)).toEqual([
+        followUpId,
+      ]),
+    );
   }, 60_000);
 
   it('when a profile is published, then its re-score workflow says which account, profile and version', async () => {

@@ -1,5 +1,5 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { ActivityOptions } from '@temporalio/common';
+import { ActivityCancellationType, type ActivityOptions } from '@temporalio/common';
 import { ACTION_VALIDATION_ERROR, type ActionActivities } from '../../domain/action-activities';
 import { oneLine } from '../../domain/execution-summaries';
 
@@ -16,6 +16,9 @@ const actionOptions: ActivityOptions = {
     maximumInterval: '1 minute',
     nonRetryableErrorTypes: [ACTION_VALIDATION_ERROR],
   },
+  // A cancelled automation waits for the action under way to finish (actions do not heartbeat, so
+  // it runs to its end) instead of abandoning it: its outcome is recorded, never half a send.
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 };
 
 export const actions = proxyActivities<ActionActivities>(actionOptions);

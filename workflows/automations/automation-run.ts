@@ -1,7 +1,9 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   condition,
+  isCancellation,
   log,
   setCurrentDetails,
   setHandler,
@@ -11,6 +13,7 @@ import {
 import type { z } from 'zod';
 import { actionKey, type ActionOutcome, type AutomationInput } from '../../domain/actions';
 import {
+  CANCELLED_BY_OPERATOR,
   stoppedReason,
   type AutomationStatus,
   type AutomationStepRecord,
@@ -38,7 +41,7 @@ export type StepCall = (actionKey: string, labelled: ActionActivities) => Promis
 
 /**
  * The `PulseOutcome` search attribute: `running` until the automation ends, then `completed`,
- * `stopped:<reason>` (e.g. `stopped:dnd_all`) or `failed`.
+ * `stopped:<reason>` (e.g. `stopped:dnd_all`), `cancelled` (by an operator) or `failed`.
  */
 export function outcomeOf(status: AutomationStatus): string {
   if (status.phase === 'running' || status.phase === 'waiting') return 'running';
@@ -171,6 +174,26 @@ export function beginAutomation(
     }
   }
 
+  /**
+   * Cancel in the UI (a cancel request): the step under way finished (actions wait for their
+   * activity rather than abandon it, so a send is never cut in half); every step not reached is
+   * recorded as skipped, here and in automation_actions, even though this workflow is cancelled.
+   */
+  async function recordCancel(): Promise<void> {
+    const notTaken = plannedSteps.filter((step) => !recorded.has(step));
+    status.phase = 'cancelled';
+    skipRest(CANCELLED_BY_OPERATOR);
+    await CancellationScope.nonCancellable(() =>
+      actions.recordStepsNotTaken({
+        accountId: input.accountId,
+        contactId: input.contactId,
+        reason: CANCELLED_BY_OPERATOR,
+        steps: notTaken.map((step) => ({ step, actionKey: actionKey(workflowId, step) })),
+      }),
+    );
+    finish();
+  }
+
   return {
     status,
     contact: { accountId: input.accountId, contactId: input.contactId },
@@ -210,6 +233,10 @@ export function beginAutomation(
         await body();
         status.phase = 'completed';
       } catch (err) {
+        if (isCancellation(err)) {
+          await recordCancel();
+          throw err; // the execution ends as Cancelled, as the operator asked
+        }
         if (!(err instanceof AutomationStopped)) {
           status.phase = 'failed';
           finish();
