@@ -8,6 +8,7 @@ import { createModifyEngagementScore } from './modify-engagement-score';
 import { createRecordScoreAdjustment } from './record-score-adjustment';
 import { createRescorePage } from './rescore-page';
 import { createScoringPasses } from './scoring-pass';
+import { createWakeStrandedContacts } from './wake-stranded-contacts';
 import { createOutboxSmsProvider, type SmsProvider } from './sms-provider';
 
 /**
@@ -20,6 +21,7 @@ export function createActivities({ db, mailer, sms }: { db: Db; mailer?: Mailer;
     recordScoreAdjustment: createRecordScoreAdjustment(db),
     modifyEngagementScore: createModifyEngagementScore(db),
     rescorePage: createRescorePage(db),
+    wakeStrandedContacts: createWakeStrandedContacts(db),
     countAccountContacts: (accountId: string) => countContacts(db, accountId),
     ...createActionActivities({
       db,

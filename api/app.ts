@@ -20,6 +20,7 @@ import { scoreAdjustmentsRouter } from './contacts/score-adjustments';
 import { createApiMetrics, metricsRoute } from './metrics';
 import { ROUTES } from './openapi/routes';
 import { serve } from './route';
+import { createTemporalGate, TEMPORAL_CALL_TIMEOUT_MS } from './temporal-gate';
 import {
   DEFAULT_INGEST_RATE_LIMIT,
   tokenBucketRateLimit,
@@ -41,6 +42,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   const metrics = createApiMetrics(ROUTES, deps.db);
+  const temporalGate = createTemporalGate(deps.temporal);
   app.use(metrics.record);
 
   app.use((req, res, next) => {
@@ -74,21 +76,25 @@ export function createApp(deps: AppDeps): Express {
   app.use(limitJsonDepth());
   // One bucket per key across both ingest routes.
   const ingestLimit = tokenBucketRateLimit(deps.rateLimit ?? DEFAULT_INGEST_RATE_LIMIT);
-  app.use(contactsRouter({ ...deps, ingestLimit }));
+  app.use(contactsRouter({ ...deps, temporalGate, ingestLimit }));
   app.use(
     profilesRouter({
       db: deps.db,
-      // Every contact must reflect the new version: a durable re-score walks them all.
+      // Every contact must reflect the new version: a durable re-score walks them all. Probed
+      // afresh: the version commits only if the start succeeds, and that should not wait long.
       onPublished: async (accountId, profileId, version) => ({
-        rescore: await startRescore(deps.temporal, deps.taskQueue, accountId, profileId, version),
+        rescore: await temporalGate.call(
+          () => startRescore(deps.temporal, deps.taskQueue, accountId, profileId, version),
+          { timeoutMs: TEMPORAL_CALL_TIMEOUT_MS, fresh: true },
+        ),
       }),
     }),
   );
-  app.use(rescoreRouter(deps));
+  app.use(rescoreRouter({ ...deps, temporalGate }));
   app.use(contactListRouter(deps));
   app.use(listsRouter(deps));
   app.use(triggersRouter(deps));
-  app.use(scoreAdjustmentsRouter({ ...deps, ingestLimit }));
+  app.use(scoreAdjustmentsRouter({ ...deps, temporalGate, ingestLimit }));
   app.use((req) => {
     throw HttpError.notFound(`route ${req.method} ${req.path}`);
   });

@@ -1,12 +1,12 @@
 import type { Server } from 'node:http';
 import { loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
-import { connectTemporalClient } from '../config/temporal';
+import { lazyApiTemporalClient } from '../config/temporal';
 import { createPool } from '../db/pool';
 import { createApp } from './app';
 
 /** Listens until SIGTERM/SIGINT, then stops taking requests and lets the open ones finish. */
-async function main(): Promise<void> {
+function main(): void {
   const env = loadEnv();
   const logger = createLogger(env.LOG_LEVEL, 'pulse-api');
   if (!env.DATABASE_URL || !env.TEMPORAL_ADDRESS) {
@@ -15,7 +15,8 @@ async function main(): Promise<void> {
     );
   }
   const db = createPool(env.DATABASE_URL);
-  const temporal = await connectTemporalClient(env.TEMPORAL_ADDRESS, env.TEMPORAL_NAMESPACE);
+  // Lazy: the API starts, and takes interactions, while Temporal is away.
+  const temporal = lazyApiTemporalClient(env.TEMPORAL_ADDRESS, env.TEMPORAL_NAMESPACE);
   const app = createApp({
     db,
     temporal,
@@ -35,7 +36,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', stop);
 }
 
-main().catch((err: unknown) => {
+try {
+  main();
+} catch (err: unknown) {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
-});
+}

@@ -1,12 +1,25 @@
-export const SECTIONS = ['ingest', 'anatomy', 'latency', 'hot', 'rescore', 'memory', 'queries'] as const;
+export const SECTIONS = [
+  'ingest',
+  'cluster',
+  'anatomy',
+  'latency',
+  'hot',
+  'rescore',
+  'memory',
+  'queries',
+] as const;
 export type SectionName = (typeof SECTIONS)[number];
-/** anatomy is an experiment behind a finding: only with --only. */
-const DEFAULT_SECTIONS = SECTIONS.filter((s) => s !== 'anatomy');
+/** anatomy is an experiment behind a finding: only with --only; cluster comes with --temporal=cluster. */
+const DEFAULT_SECTIONS = SECTIONS.filter((s) => s !== 'anatomy' && s !== 'cluster');
 export type WorkerMode = 'inprocess' | 'child';
+/** dev: `temporal server start-dev` (SQLite, one shard); cluster: the real server on Postgres, 4 shards. */
+export type TemporalKind = 'dev' | 'cluster';
 
 export interface BenchOptions {
   quick: boolean;
   only: SectionName[];
+  /** cluster: the ingest section (ceiling and ingest) runs on the cluster too, beside the dev server. */
+  temporal: TemporalKind;
   /** Where the scoring worker runs for every section but ingest (which runs each of ingestWorkers). */
   worker: WorkerMode;
   ingestWorkers: WorkerMode[];
@@ -39,6 +52,7 @@ export interface BenchOptions {
 }
 
 const DEFAULTS: Omit<BenchOptions, 'only' | 'quick'> = {
+  temporal: 'dev',
   worker: 'inprocess',
   ingestWorkers: ['inprocess', 'child'],
   ingestContacts: 200,
@@ -64,7 +78,16 @@ const DEFAULTS: Omit<BenchOptions, 'only' | 'quick'> = {
   // the RSS plateau is in the measurement. --memory-workflows=3000 for a shorter run.
   memoryWorkflows: 10_000,
   memoryConcurrency: 32,
-  timeouts: { ingest: 480, anatomy: 300, latency: 180, hot: 120, rescore: 240, memory: 1500, queries: 300 },
+  timeouts: {
+    ingest: 480,
+    cluster: 480,
+    anatomy: 300,
+    latency: 180,
+    hot: 120,
+    rescore: 240,
+    memory: 1500,
+    queries: 300,
+  },
   apiLogLevel: 'silent',
   keepData: false,
   outDir: 'bench/results',
@@ -84,14 +107,27 @@ const QUICK: Partial<BenchOptions> = {
   queryContacts: 50_000,
   queryRequests: 50,
   memoryWorkflows: 200,
-  timeouts: { ingest: 60, anatomy: 90, latency: 45, hot: 45, rescore: 45, memory: 60, queries: 60 },
+  timeouts: {
+    ingest: 60,
+    cluster: 120,
+    anatomy: 90,
+    latency: 45,
+    hot: 45,
+    rescore: 45,
+    memory: 60,
+    queries: 60,
+  },
 };
 
 const USAGE = `npx tsx bench/run.ts [flags]
 
   --quick                     small sizes, a smoke check (< 2 min)
   --only=a,b                  sections: ${SECTIONS.join(', ')}
-                              (default: all but anatomy, which isolates Temporal's share of ingest)
+                              (default: all but anatomy, which isolates Temporal's share of ingest,
+                              and cluster)
+  --temporal=dev|cluster      cluster: also measure the ceiling and ingest (--worker placement) on
+                              the production-shaped Temporal (real server, Postgres, 4 shards),
+                              beside the dev server's figures (adds the cluster section)
   --worker=inprocess|child    where the scoring worker runs (ingest runs each of --ingest-workers)
   --ingest-workers=inprocess,child
   --contacts=N --interactions=M --concurrency=C     ingest: N contacts x M interactions, C clients
@@ -151,6 +187,16 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         throw new UsageError(`--only: unknown section "${s}"`);
       return s as SectionName;
     });
+  }
+  const temporal = take('temporal');
+  if (temporal !== undefined) {
+    if (temporal !== 'dev' && temporal !== 'cluster')
+      throw new UsageError(`--temporal: "${temporal}" is not dev or cluster`);
+    base.temporal = temporal;
+    if (temporal === 'cluster' && !base.only.includes('cluster')) {
+      const afterIngest = base.only.indexOf('ingest') + 1;
+      base.only.splice(afterIngest, 0, 'cluster');
+    }
   }
   const worker = take('worker');
   if (worker !== undefined) base.worker = modes(worker, 'worker')[0]!;

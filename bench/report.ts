@@ -24,6 +24,8 @@ export interface BenchResults {
   stackStartSeconds?: number;
   targets: typeof TARGETS;
   ingest?: IngestSection;
+  /** --temporal=cluster: the same ceiling and ingest on the production-shaped Temporal. */
+  ingestCluster?: IngestSection;
   anatomy?: AnatomyResult;
   latency?: LatencyResult;
   /** The same measurement at a light rate: what an unloaded stack answers. */
@@ -89,37 +91,10 @@ const join = (...parts: string[]) => parts.filter(Boolean).join('; ');
 export function rows(r: BenchResults): Row[] {
   const out: Row[] = [];
   const ceiling = r.ingest?.ceiling;
-  r.ingest?.ceilings.forEach((c, i) => {
-    out.push({
-      measurement: `signalWithStart ceiling (noop workflow) ${i === 0 ? 'before' : 'after'} ingest, ${n(c.calls)} calls x ${c.concurrency}`,
-      figure: `${n(c.signalsPerSecond)} signals/s`,
-      target: '—',
-      ratio: '—',
-      status: join(c.errors ? `${c.errors} errors` : '', contended(c.cpu)),
-    });
-  });
-  for (const run of r.ingest?.runs ?? []) {
-    const verdict = (ratio: number) => (ratio >= TARGETS.ingestRatio ? 'PASS' : 'MISS');
-    const disagree =
-      run.ratioToCeiling !== null &&
-      run.cpuBoundRatio !== null &&
-      verdict(run.ratioToCeiling) !== verdict(run.cpuBoundRatio);
-    out.push({
-      measurement: `ingest via API, ${n(run.contacts)} x ${run.interactionsPerContact}, worker ${run.worker}`,
-      figure: `${n(run.interactionsPerSecond)} interactions/s`,
-      target: `>= ${TARGETS.ingestRatio} x ceiling`,
-      ratio:
-        run.ratioToCeiling === null
-          ? '—'
-          : `${n(run.ratioToCeiling, 2)} (CPU-bound ${n(run.cpuBoundRatio ?? NaN, 2)})`,
-      status: join(
-        run.ratioToCeiling === null ? 'no ceiling' : verdict(run.ratioToCeiling),
-        disagree ? `the CPU-bound ratio says ${verdict(run.cpuBoundRatio!)}: noisy` : '',
-        run.check.ok ? '' : 'scores WRONG',
-        run.errors ? `${run.errors} errors` : '',
-        contended(run.cpu),
-      ),
-    });
+  if (r.ingest) out.push(...ingestRows(r.ingest, ''));
+  if (r.ingestCluster) {
+    out.push(...ingestRows(r.ingestCluster, 'cluster: '));
+    out.push(...clusterComparison(r.ingest, r.ingestCluster));
   }
   for (const step of r.anatomy?.steps ?? []) {
     out.push({
@@ -207,6 +182,74 @@ export function rows(r: BenchResults): Row[] {
   return out;
 }
 
+/** The ceiling and ingest rows of one stack's ingest section; `prefix` names the stack. */
+function ingestRows(ingest: IngestSection, prefix: string): Row[] {
+  const out: Row[] = [];
+  ingest.ceilings.forEach((c, i) => {
+    out.push({
+      measurement: `${prefix}signalWithStart ceiling (noop workflow) ${i === 0 ? 'before' : 'after'} ingest, ${n(c.calls)} calls x ${c.concurrency}`,
+      figure: `${n(c.signalsPerSecond)} signals/s`,
+      target: '—',
+      ratio: '—',
+      status: join(c.errors ? `${c.errors} errors` : '', contended(c.cpu)),
+    });
+  });
+  for (const run of ingest.runs) {
+    const verdict = (ratio: number) => (ratio >= TARGETS.ingestRatio ? 'PASS' : 'MISS');
+    const disagree =
+      run.ratioToCeiling !== null &&
+      run.cpuBoundRatio !== null &&
+      verdict(run.ratioToCeiling) !== verdict(run.cpuBoundRatio);
+    out.push({
+      measurement: `${prefix}ingest via API, ${n(run.contacts)} x ${run.interactionsPerContact}, worker ${run.worker}`,
+      figure: `${n(run.interactionsPerSecond)} interactions/s`,
+      target: `>= ${TARGETS.ingestRatio} x ceiling`,
+      ratio:
+        run.ratioToCeiling === null
+          ? '—'
+          : `${n(run.ratioToCeiling, 2)} (CPU-bound ${n(run.cpuBoundRatio ?? NaN, 2)})`,
+      status: join(
+        run.ratioToCeiling === null ? 'no ceiling' : verdict(run.ratioToCeiling),
+        disagree ? `the CPU-bound ratio says ${verdict(run.cpuBoundRatio!)}: noisy` : '',
+        run.check.ok ? '' : 'scores WRONG',
+        run.errors ? `${run.errors} errors` : '',
+        contended(run.cpu),
+      ),
+    });
+  }
+  return out;
+}
+
+/** Cluster against dev server: rates and CPU per signal side by side (the ceiling means, the first run each). */
+function clusterComparison(dev: IngestSection | undefined, cluster: IngestSection): Row[] {
+  const devCeiling = dev?.ceiling;
+  const clusterCeiling = cluster.ceiling;
+  if (!devCeiling || !clusterCeiling) return [];
+  const coreMs = (section: IngestSection) =>
+    round(section.ceilings.reduce((sum, c) => sum + c.cpuPerSignal.totalMs, 0) / section.ceilings.length, 1);
+  const out: Row[] = [
+    {
+      measurement: 'cluster vs dev server: ceiling',
+      figure: `${n(clusterCeiling.signalsPerSecond)} vs ${n(devCeiling.signalsPerSecond)} signals/s`,
+      target: '—',
+      ratio: `${n(clusterCeiling.signalsPerSecond / devCeiling.signalsPerSecond, 2)}x`,
+      status: `CPU per signal ${coreMs(cluster)} vs ${coreMs(dev)} core-ms`,
+    },
+  ];
+  const devRun = dev.runs.find((run) => run.worker === cluster.runs[0]?.worker);
+  const clusterRun = cluster.runs[0];
+  if (devRun && clusterRun) {
+    out.push({
+      measurement: `cluster vs dev server: ingest (worker ${clusterRun.worker})`,
+      figure: `${n(clusterRun.interactionsPerSecond)} vs ${n(devRun.interactionsPerSecond)} interactions/s`,
+      target: '—',
+      ratio: `${n(clusterRun.interactionsPerSecond / devRun.interactionsPerSecond, 2)}x`,
+      status: `CPU per interaction ${round(clusterRun.cpuPerInteraction.totalMs, 1)} vs ${round(devRun.cpuPerInteraction.totalMs, 1)} core-ms`,
+    });
+  }
+  return out;
+}
+
 export function formatTable(table: Row[]): string {
   const header: Row = {
     measurement: 'Measurement',
@@ -264,6 +307,22 @@ export function panels(r: BenchResults): Panel[] {
       target: ceiling
         ? { value: ceiling.signalsPerSecond * TARGETS.ingestRatio, label: `${TARGETS.ingestRatio} x ceiling` }
         : undefined,
+    });
+  }
+  if (r.ingestCluster) {
+    const stacks = [
+      ['dev server', r.ingest],
+      ['cluster', r.ingestCluster],
+    ] as const;
+    out.push({
+      title: 'Dev server (SQLite, 1 shard) vs cluster (Postgres, 4 shards): ceiling and ingest',
+      unit: '/s',
+      bars: stacks.flatMap(([label, section]) => [
+        ...(section?.ceiling ? [{ label: `${label} ceiling`, value: section.ceiling.signalsPerSecond }] : []),
+        ...(section?.runs ?? [])
+          .filter((run) => run.worker === r.ingestCluster!.runs[0]?.worker)
+          .map((run) => ({ label: `${label} ingest`, value: run.interactionsPerSecond })),
+      ]),
     });
   }
   if (r.latency) {
@@ -422,24 +481,8 @@ const historyLine = (label: string, h: HistoryProfile) =>
 
 export function formatProfile(r: BenchResults): string[] {
   const lines: string[] = [];
-  r.ingest?.ceilings.forEach((c, i) => {
-    lines.push(
-      cpuLine(`ceiling ${i === 0 ? 'before' : 'after'}`, c.cpu),
-      `    signalWithStart call p50/p99 ${c.callLatencyMs.p50}/${c.callLatencyMs.p99} ms`,
-      perItemLine('signal', c.cpuPerSignal),
-    );
-  });
-  for (const run of r.ingest?.runs ?? []) {
-    const cpuRatio =
-      run.cpuBoundRatio === null ? '' : `; CPU-bound ratio to the ceiling ${n(run.cpuBoundRatio, 2)}`;
-    lines.push(
-      cpuLine(`ingest ${run.worker}`, run.cpu),
-      `    POST p50/p99 ${run.requestLatencyMs.p50}/${run.requestLatencyMs.p99} ms; requests done in ${run.requestsSeconds} s, ` +
-        `settled ${run.settledSeconds} s; ${run.pg.transactionsPerInteraction} Postgres commits per interaction`,
-      perItemLine('interaction', run.cpuPerInteraction) + cpuRatio,
-      historyLine('histories', run.history),
-    );
-  }
+  if (r.ingest) lines.push(...ingestProfile(r.ingest, ''));
+  if (r.ingestCluster) lines.push(...ingestProfile(r.ingestCluster, 'cluster '));
   for (const step of r.anatomy?.steps ?? []) {
     lines.push(cpuLine(`anatomy ${step.step}`, step.cpu), perItemLine('signal', step.cpuPerSignal));
   }
@@ -500,4 +543,27 @@ export function formatProfile(r: BenchResults): string[] {
     'history phases of sampled workflows, p50/p95 ms:',
     ...lines,
   ];
+}
+
+function ingestProfile(ingest: IngestSection, prefix: string): string[] {
+  const lines: string[] = [];
+  ingest.ceilings.forEach((c, i) => {
+    lines.push(
+      cpuLine(`${prefix}ceiling ${i === 0 ? 'before' : 'after'}`, c.cpu),
+      `    signalWithStart call p50/p99 ${c.callLatencyMs.p50}/${c.callLatencyMs.p99} ms`,
+      perItemLine('signal', c.cpuPerSignal),
+    );
+  });
+  for (const run of ingest.runs) {
+    const cpuRatio =
+      run.cpuBoundRatio === null ? '' : `; CPU-bound ratio to the ceiling ${n(run.cpuBoundRatio, 2)}`;
+    lines.push(
+      cpuLine(`${prefix}ingest ${run.worker}`, run.cpu),
+      `    POST p50/p99 ${run.requestLatencyMs.p50}/${run.requestLatencyMs.p99} ms; requests done in ${run.requestsSeconds} s, ` +
+        `settled ${run.settledSeconds} s; ${run.pg.transactionsPerInteraction} Postgres commits per interaction`,
+      perItemLine('interaction', run.cpuPerInteraction) + cpuRatio,
+      historyLine('histories', run.history),
+    );
+  }
+  return lines;
 }

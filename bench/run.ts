@@ -6,9 +6,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DeadlineError, formatError, round, SectionContext } from './measure';
-import { parseOptions, UsageError, type BenchOptions, type SectionName } from './options';
+import { parseOptions, UsageError, type BenchOptions, type SectionName, type WorkerMode } from './options';
 import { CpuSampler, machineInfo } from './probes';
-import { formatProfile, formatTable, rows, svg, TARGETS, updateRatios, type BenchResults } from './report';
+import {
+  formatProfile,
+  formatTable,
+  rows,
+  svg,
+  TARGETS,
+  updateRatios,
+  type BenchResults,
+  type IngestSection,
+} from './report';
 import { makeTempRoot, REPO_ROOT, startStack, type Deployment, type Stack } from './stack';
 import { measureAnatomy } from './sections/anatomy';
 import { measureCeiling, measureIngest } from './sections/ingest';
@@ -17,6 +26,7 @@ import { measureHotContact } from './sections/hot';
 import { measureRescore } from './sections/rescore';
 import { measureWorkerMemory } from './sections/memory';
 import { measureContactQueries } from './sections/queries';
+import { temporalServerTools } from '../stack/go-tools';
 
 const t0 = Date.now();
 const log = (line: string) =>
@@ -139,30 +149,68 @@ async function main(): Promise<number> {
       interactionsPerContact: opts.ingestInteractions,
       concurrency: opts.concurrency,
     };
-    await run('ingest', async (ctx) => {
-      const ingest: NonNullable<BenchResults['ingest']> = { ceilings: [], runs: [] };
-      results.ingest = ingest;
+    /** Ceiling before, ingest per worker placement, ceiling after, on one stack. */
+    const ingestSection = async (
+      ctx: SectionContext,
+      on: Stack,
+      ingest: IngestSection,
+      modes: WorkerMode[],
+      deployOn: (mode: WorkerMode) => Promise<{ deployment: Deployment; stop(): Promise<void> }>,
+    ) => {
+      const label = on.temporalKind === 'cluster' ? 'cluster ' : '';
       const ceiling = async (when: string) => {
-        const measured = await measureCeiling(ctx, stack!, shape, cpu);
+        const measured = await measureCeiling(ctx, on, shape, cpu);
         ingest.ceilings.push(measured);
         updateRatios(ingest);
-        log(`ceiling ${when}: ${measured.signalsPerSecond} signals/s`);
+        log(`${label}ceiling ${when}: ${measured.signalsPerSecond} signals/s`);
       };
       await ceiling('before');
-      for (const mode of opts.ingestWorkers) {
-        const { deployment, stop } = await deployFor(mode);
+      for (const mode of modes) {
+        const { deployment, stop } = await deployOn(mode);
         try {
-          const result = await measureIngest(ctx, stack!, deployment, shape, cpu);
+          const result = await measureIngest(ctx, on, deployment, shape, cpu);
           ingest.runs.push({ ...result, ratioToCeiling: null, cpuBoundRatio: null });
           updateRatios(ingest);
-          log(`ingest (${mode}): ${result.interactionsPerSecond} interactions/s`);
+          log(`${label}ingest (${mode}): ${result.interactionsPerSecond} interactions/s`);
         } finally {
           await stop();
         }
       }
       await ceiling('after');
       for (const run of ingest.runs) {
-        log(`ingest (${run.worker}): ratio ${run.ratioToCeiling}, CPU-bound ratio ${run.cpuBoundRatio}`);
+        log(
+          `${label}ingest (${run.worker}): ratio ${run.ratioToCeiling}, CPU-bound ratio ${run.cpuBoundRatio}`,
+        );
+      }
+    };
+
+    await run('ingest', async (ctx) => {
+      results.ingest = { ceilings: [], runs: [] };
+      await ingestSection(ctx, stack!, results.ingest, opts.ingestWorkers, deployFor);
+    });
+
+    if (opts.only.includes('cluster')) {
+      // Built (minutes, first time only) before the section's deadline starts.
+      await temporalServerTools(log);
+    }
+    await run('cluster', async (ctx) => {
+      ctx.phase('cluster: starting Postgres and the Temporal cluster');
+      const cluster = await startStack(path.join(root, 'cluster'), log, 'cluster');
+      try {
+        results.ingestCluster = { ceilings: [], runs: [] };
+        await ingestSection(ctx, cluster, results.ingestCluster, [opts.worker], async (mode) => {
+          const deployment = await cluster.deploy(mode, { apiLogLevel: opts.apiLogLevel });
+          workerPids.add(deployment.workerPid);
+          return {
+            deployment,
+            stop: async () => {
+              workerPids.delete(deployment.workerPid);
+              await deployment.stop();
+            },
+          };
+        });
+      } finally {
+        await cluster.stop();
       }
     });
 

@@ -14,10 +14,11 @@ import { installTemporalRuntime } from '../config/temporal-runtime';
 import { migrate } from '../db/migrate';
 import { createPool, type Db } from '../db/pool';
 import { startEmbeddedPostgres } from '../stack/embedded-postgres';
+import { startTemporalCluster } from '../stack/temporal-cluster';
 import { startTemporalDevServer } from '../stack/temporal-dev-server';
 import { createWorker, workflowsPath } from '../worker/create-worker';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
-import type { WorkerMode } from './options';
+import type { TemporalKind, WorkerMode } from './options';
 import { quietBundlerLogger } from '../worker/quiet-bundler-logger';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
@@ -39,6 +40,8 @@ export interface Deployment {
 
 export interface Stack {
   root: string;
+  /** The dev server (`npm start`'s), or the production-shaped cluster (stack/temporal-cluster.ts). */
+  temporalKind: TemporalKind;
   databaseUrl: string;
   temporalAddress: string;
   /** For the benchmark's own setup and polling, apart from the pools under test. */
@@ -58,10 +61,15 @@ export interface Stack {
 
 /**
  * The servers `npm start` runs, in a temporary data directory: embedded Postgres, a Temporal dev
- * server (SQLite file, no lowered limits), migrations. Everything started is stopped by stop(),
- * in reverse order, whatever happened before.
+ * server (SQLite file, no lowered limits), migrations. With `temporal: 'cluster'`, Temporal is
+ * instead the real server on the same Postgres (4 history shards, production defaults).
+ * Everything started is stopped by stop(), in reverse order, whatever happened before.
  */
-export async function startStack(root: string, log: (line: string) => void): Promise<Stack> {
+export async function startStack(
+  root: string,
+  log: (line: string) => void,
+  temporalKind: TemporalKind = 'dev',
+): Promise<Stack> {
   const stops: Array<{ name: string; stop: () => Promise<unknown> }> = [];
   let stopped = false;
   const stopAll = async () => {
@@ -74,20 +82,37 @@ export async function startStack(root: string, log: (line: string) => void): Pro
   try {
     installTemporalRuntime('WARN');
     let started = Date.now();
-    const postgres = await startEmbeddedPostgres({ dataDir: path.join(root, 'postgres'), database: 'pulse' });
+    const postgres = await startEmbeddedPostgres({
+      dataDir: path.join(root, 'postgres'),
+      database: 'pulse',
+      // The cluster's own pools (20 + 10) beside the benchmark's.
+      settings: temporalKind === 'cluster' ? { max_connections: 300 } : {},
+    });
     stops.push({ name: 'postgres', stop: () => postgres.stop() });
     log(`embedded Postgres up in ${Date.now() - started} ms`);
 
     started = Date.now();
-    const server = await startTemporalDevServer({
-      dbFile: path.join(root, 'temporal.sqlite'),
-      headless: true,
-      namespace: NAMESPACE,
-      searchAttributes: SEARCH_ATTRIBUTES,
-      logFile: path.join(root, 'temporal.log'),
-    });
+    const server =
+      temporalKind === 'cluster'
+        ? await startTemporalCluster({
+            dir: path.join(root, 'temporal-cluster'),
+            postgresUrl: postgres.url,
+            historyShards: 4,
+            namespace: NAMESPACE,
+            searchAttributes: SEARCH_ATTRIBUTES,
+            log,
+          })
+        : await startTemporalDevServer({
+            dbFile: path.join(root, 'temporal.sqlite'),
+            headless: true,
+            namespace: NAMESPACE,
+            searchAttributes: SEARCH_ATTRIBUTES,
+            logFile: path.join(root, 'temporal.log'),
+          });
     stops.push({ name: 'temporal', stop: () => server.stop() });
-    log(`Temporal dev server up in ${Date.now() - started} ms (${server.address})`);
+    log(
+      `Temporal ${temporalKind === 'cluster' ? 'cluster' : 'dev server'} up in ${Date.now() - started} ms (${server.address})`,
+    );
 
     await migrate(postgres.url);
     const db = createPool(postgres.url, 4);
@@ -190,6 +215,7 @@ export async function startStack(root: string, log: (line: string) => void): Pro
 
     return {
       root,
+      temporalKind,
       databaseUrl: postgres.url,
       temporalAddress: server.address,
       db,

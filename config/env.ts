@@ -25,6 +25,10 @@ const envSchema = z.object({
   RATE_LIMIT_INGEST_PER_SECOND: z.coerce.number().positive().default(200),
   /** ...and how many may come at once after a quiet spell (the token bucket's size). */
   RATE_LIMIT_INGEST_BURST: z.coerce.number().int().min(1).default(400),
+  /** How often the reconciler (workflows/reconcile-inbox.ts) looks for interactions stored but not applied. */
+  RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
+  /** How long a stored interaction may wait for its own wake-up before the reconciler wakes its contact. */
+  RECONCILE_GRACE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
   /** host:port where the worker serves Temporal SDK metrics for Prometheus (/metrics); unset: none. */
   WORKER_METRICS_ADDRESS: z
     .string()

@@ -7,6 +7,10 @@ export function createPool(connectionString: string, max = 10): Db {
   const pool = new Pool({ connectionString, max, connectionTimeoutMillis: 5_000 });
   // An idle client losing its server (Postgres restarting) must not crash the process.
   pool.on('error', () => undefined);
+  // Nor a checked-out one: node-postgres emits 'error' on the client besides rejecting its query,
+  // and pg-pool listens only while the client is idle. The holder sees the rejection; a client
+  // released after an error is discarded by the pool.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

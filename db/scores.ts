@@ -164,7 +164,7 @@ export async function readContactProfileScores(
        COALESCE((
          SELECT jsonb_agg(jsonb_build_object('ruleId', l.rule_id, 'description', r.rule->>'description',
                                              'count', l.n, 'points', l.points) ORDER BY l.rule_id)
-         FROM (SELECT rule_id, count(*)::int AS n, sum(delta)::int AS points FROM score_ledger
+         FROM (SELECT rule_id, count(*) AS n, sum(delta) AS points FROM score_ledger
                WHERE account_id = p.account_id AND contact_id = $2 AND profile_id = p.id
                  AND profile_version = COALESCE(s.profile_version, p.live_version)
                GROUP BY rule_id) l

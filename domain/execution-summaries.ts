@@ -74,6 +74,20 @@ export function rescoreExecutionText(accountId: string, profileId: string, versi
   };
 }
 
+export function reconcilerExecutionText(graceSeconds: number, accountId?: string): ExecutionText {
+  const scope = accountId === undefined ? 'all accounts' : `account ${accountId}`;
+  return {
+    staticSummary: oneLine(`Inbox reconciler · ${scope} · wakes contacts unsignalled for ${graceSeconds} s`),
+    staticDetails: [
+      '**Inbox reconciler** (a Schedule): finds interactions stored but not applied for longer than',
+      `${graceSeconds} s, whose wake-up signal was lost, and signals their contacts' workflows.`,
+      '',
+      field('Scope', scope),
+      `- **Grace**: ${graceSeconds} s`,
+    ].join('\n'),
+  };
+}
+
 /** `follow_up_sequence` → "Follow up sequence". */
 export function automationTitle(name: string): string {
   const words = name.replace(/_/g, ' ').trim();

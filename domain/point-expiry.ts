@@ -1,4 +1,5 @@
 import type { LedgerChange } from './score-computation';
+import { SCORE_LIMIT } from './score-limit';
 
 /** The rule id of the ledger row that takes back points given by rule `r`: `expiry:r`. */
 export const EXPIRY_RULE_PREFIX = 'expiry:';
@@ -14,8 +15,8 @@ export interface ExpiringPoints {
 
 /**
  * The ledger rows that take lapsed points back, starting from (and updating) the current scores.
- * The profile's floor and ceiling still hold; a lapse the bounds cut to nothing is recorded with
- * delta 0, because the row is also the mark that these points have lapsed.
+ * The profile's floor and ceiling, and ±SCORE_LIMIT, still hold; a lapse the bounds cut to nothing
+ * is recorded with delta 0, because the row is also the mark that these points have lapsed.
  */
 export function lapseChanges(
   due: readonly ExpiringPoints[],
@@ -24,11 +25,12 @@ export function lapseChanges(
 ): LedgerChange[] {
   return due.map((points) => {
     const before = current.get(points.profileId) ?? 0;
-    const { floor, ceiling } = bounds.get(points.profileId) ?? {};
+    const profileBounds = bounds.get(points.profileId) ?? {};
+    const floor = Math.max(profileBounds.floor ?? -SCORE_LIMIT, -SCORE_LIMIT);
+    const ceiling = Math.min(profileBounds.ceiling ?? SCORE_LIMIT, SCORE_LIMIT);
     let scoreAfter = before - points.delta;
-    if (ceiling !== undefined && scoreAfter > ceiling)
-      scoreAfter = Math.max(ceiling, Math.min(before, scoreAfter));
-    if (floor !== undefined && scoreAfter < floor) scoreAfter = Math.min(floor, Math.max(before, scoreAfter));
+    if (scoreAfter > ceiling) scoreAfter = Math.max(ceiling, Math.min(before, scoreAfter));
+    if (scoreAfter < floor) scoreAfter = Math.min(floor, Math.max(before, scoreAfter));
     current.set(points.profileId, scoreAfter);
     return {
       profileId: points.profileId,

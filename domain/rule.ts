@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { interactionTypeSchema } from './interaction';
+import { SCORE_LIMIT } from './score-limit';
 
 export const criterionOperators = [
   'equals',
@@ -85,8 +86,8 @@ export const ruleListSchema = z
  */
 export const scoreBoundsSchema = z
   .strictObject({
-    floor: z.number().int().min(-1_000_000_000).max(1_000_000_000).nullable().optional(),
-    ceiling: z.number().int().min(-1_000_000_000).max(1_000_000_000).nullable().optional(),
+    floor: z.number().int().min(-SCORE_LIMIT).max(SCORE_LIMIT).nullable().optional(),
+    ceiling: z.number().int().min(-SCORE_LIMIT).max(SCORE_LIMIT).nullable().optional(),
   })
   .superRefine(checkScoreBounds);
 

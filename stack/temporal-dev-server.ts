@@ -41,7 +41,7 @@ const POLL_INTERVAL_MS = 200;
 const LOG_TAIL_BYTES = 4_000;
 
 /** temporal.api.enums.v1.IndexedValueType: the operator service speaks these numbers, not the names. */
-const INDEXED_VALUE_TYPES: Record<SearchAttributeTypeName, number> = {
+export const INDEXED_VALUE_TYPES: Record<SearchAttributeTypeName, number> = {
   Text: 1,
   Keyword: 2,
   Int: 3,
@@ -126,7 +126,7 @@ interface ServerOutput {
   tail(): string;
 }
 
-function openOutput(logFile: string | undefined): ServerOutput {
+export function openOutput(logFile: string | undefined): ServerOutput {
   return logFile ? fileOutput(logFile) : memoryOutput();
 }
 
@@ -167,7 +167,7 @@ function readTail(file: string, bytes: number): string {
 }
 
 /** SIGTERM lets start-dev close SQLite cleanly; SIGKILL only if it hangs. Safe to call twice. */
-function stopOnce(child: ChildProcess): () => Promise<void> {
+export function stopOnce(child: ChildProcess): () => Promise<void> {
   let stopping: Promise<void> | undefined;
   return () => (stopping ??= terminate(child));
 }
@@ -189,7 +189,7 @@ function hasExited(child: ChildProcess): boolean {
 }
 
 /** A parent that exits without calling stop() (crash, process.exit) must not leave the server behind. */
-function killWithParent(child: ChildProcess): void {
+export function killWithParent(child: ChildProcess): void {
   const kill = () => child.kill('SIGTERM');
   process.on('exit', kill);
   child.once('exit', () => process.off('exit', kill));
@@ -214,7 +214,11 @@ async function waitUntilReady(
  * Connection.connect() would leak the channel of every failed attempt, so each attempt is a lazy
  * connection closed on failure; ensureConnected() is what connect() runs (getSystemInfo).
  */
-async function connectWhenUp(address: string, child: ChildProcess, deadline: number): Promise<Connection> {
+export async function connectWhenUp(
+  address: string,
+  child: ChildProcess,
+  deadline: number,
+): Promise<Connection> {
   let spawnError: Error | undefined;
   child.once('error', (err) => (spawnError = err));
   for (;;) {
@@ -239,7 +243,7 @@ async function connectWhenUp(address: string, child: ChildProcess, deadline: num
  * earlier run silently lacks attributes added since: those are added here. The namespace cache
  * may show them some seconds later, hence the poll.
  */
-async function ensureSearchAttributes(
+export async function ensureSearchAttributes(
   connection: Connection,
   namespace: string,
   wanted: Record<string, SearchAttributeTypeName>,

@@ -1,4 +1,6 @@
+import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { ensureReconcilerSchedule } from '../clients/reconciler-schedule';
 import { loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
 import { createMailer } from '../activities/mailer';
@@ -26,6 +28,12 @@ async function main(): Promise<void> {
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     db,
     mailer: createMailer({ smtpUrl: env.SMTP_URL, from: env.SMTP_FROM, db }),
+  });
+  // Idempotent: every worker start-up brings the Schedule to this configuration.
+  await ensureReconcilerSchedule(new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }), {
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    intervalSeconds: env.RECONCILE_INTERVAL_SECONDS,
+    graceSeconds: env.RECONCILE_GRACE_SECONDS,
   });
   logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE }, 'worker started');
   // Worker.run resolves after SIGINT/SIGTERM once in-flight tasks are done.

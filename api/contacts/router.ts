@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { Router, type RequestHandler } from 'express';
+import type { Logger } from 'pino';
 import { getContact, upsertContact } from '../../db/contacts';
 import { insertInteractions, listSetAsideInteractions } from '../../db/interactions';
 import type { Db } from '../../db/pool';
@@ -7,6 +8,7 @@ import { readContactProfileScores, readLedger } from '../../db/scores';
 import { principalOf } from '../middleware/authenticate';
 import { parsed, serve } from '../route';
 import { HttpError } from '../http-error';
+import { WAKE_UP_TIMEOUT_MS, type TemporalGate } from '../temporal-gate';
 import { deliverInteractions } from '../../clients/contact-workflow';
 import { contactRoutes as routes } from './routes';
 
@@ -14,6 +16,8 @@ export function contactsRouter(deps: {
   db: Db;
   temporal: Client;
   taskQueue: string;
+  temporalGate: TemporalGate;
+  logger: Logger;
   /** Per-key rate limit of the ingest routes (api/middleware/rate-limit.ts). */
   ingestLimit: RequestHandler;
 }): Router {
@@ -60,7 +64,18 @@ export function contactsRouter(deps: {
         throw err;
       });
       const refs = interactions.map(({ id, type, occurredAt }) => ({ id, type, occurredAt }));
-      await deliverInteractions(temporal, taskQueue, accountId, params.contactId, refs);
+      // Stored is accepted: a wake-up that cannot be sent now (Temporal away, or too slow) is sent
+      // by the reconciler within seconds (workflows/reconcile-inbox.ts): it never fails the request.
+      await deps.temporalGate
+        .call(() => deliverInteractions(temporal, taskQueue, accountId, params.contactId, refs), {
+          timeoutMs: WAKE_UP_TIMEOUT_MS,
+        })
+        .catch((err: unknown) =>
+          deps.logger.warn(
+            { err, accountId, contactId: params.contactId },
+            'wake-up not sent; the reconciler will deliver',
+          ),
+        );
       res.status(202).json({ accepted: inserted.length, duplicates });
     },
     { before: [deps.ingestLimit] },

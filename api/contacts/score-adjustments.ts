@@ -8,6 +8,7 @@ import { HttpError } from '../http-error';
 import { principalOf } from '../middleware/authenticate';
 import { parsed, serve } from '../route';
 import { contactRoutes } from './routes';
+import type { TemporalGate } from '../temporal-gate';
 
 /**
  * "See and update the score": a Temporal Update on the contact's workflow (started if needed),
@@ -17,6 +18,7 @@ export function scoreAdjustmentsRouter(deps: {
   db: Db;
   temporal: Client;
   taskQueue: string;
+  temporalGate: TemporalGate;
   /** Per-key rate limit of the ingest routes (api/middleware/rate-limit.ts). */
   ingestLimit: RequestHandler;
 }): Router {
@@ -33,17 +35,21 @@ export function scoreAdjustmentsRouter(deps: {
         throw HttpError.notFound(`contact "${params.contactId}"`);
       const adjustmentId = `adj:${body.id ?? randomUUID()}`;
       try {
-        const result = await adjustScore(
-          deps.temporal,
-          deps.taskQueue,
-          { accountId, contactId: params.contactId },
-          {
-            adjustmentId,
-            profileId: body.profileId,
-            points: body.points,
-            reason: body.reason,
-            actor: principal.keyId,
-          },
+        // No deadline of its own: it waits for the workflow to apply the change. An unreachable
+        // Temporal is a 503 within 2 s through the gate and the client's few retries.
+        const result = await deps.temporalGate.call(() =>
+          adjustScore(
+            deps.temporal,
+            deps.taskQueue,
+            { accountId, contactId: params.contactId },
+            {
+              adjustmentId,
+              profileId: body.profileId,
+              points: body.points,
+              reason: body.reason,
+              actor: principal.keyId,
+            },
+          ),
         );
         res.status(201).json(result);
       } catch (err) {

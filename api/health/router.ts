@@ -23,12 +23,17 @@ export const healthRoutes = {
     path: '/readyz',
     operationId: 'readiness',
     summary: 'Readiness: Postgres and Temporal answer',
-    description: 'Runs `SELECT 1` and a Temporal `GetSystemInfo`, each with a 2 s limit.',
+    description:
+      'Runs `SELECT 1` and a Temporal `GetSystemInfo`, each with a 2 s limit. Without Temporal the API still ' +
+      'takes interactions (stored, applied once it is back), so that is 200 with `temporal: "down"` and `degraded`.',
     tag: 'operations',
     responses: {
-      200: { description: 'both backing services answer', body: named('Readiness', readinessSchema) },
+      200: {
+        description: 'Postgres answers; `temporal` says whether Temporal does',
+        body: named('Readiness', readinessSchema),
+      },
       503: {
-        description: 'at least one is down; `checks` and `detail` say which',
+        description: 'Postgres is down; `checks` and `detail` name every service that is',
         body: named('NotReady', notReadySchema),
         contentType: 'application/problem+json',
       },
@@ -38,9 +43,9 @@ export const healthRoutes = {
 
 /**
  * GET /healthz: the process is up.
- * GET /readyz: can this process serve requests that need its backing services? 200 when both
- * answer within the timeout, else 503 problem+json naming what is down. Mounted before
- * authentication, like /healthz (which only says the process is up).
+ * GET /readyz: can this process serve requests? 200 when Postgres answers within the timeout (with
+ * `temporal: "down"` and `degraded` when Temporal does not), else 503 problem+json naming every
+ * service that is down. Mounted before authentication, like /healthz (which only says the process is up).
  */
 export function healthRouter({ db, temporal }: { db: Db; temporal: Client }): Router {
   const router = Router();
@@ -63,8 +68,19 @@ export function healthRouter({ db, temporal }: { db: Db; temporal: Client }): Ro
       ),
     ]);
     const checks = { postgres: postgres.status, temporal: temporalStatus.status };
-    if (postgres.status === 'ok' && temporalStatus.status === 'ok') {
-      res.json(checks);
+    // Without Temporal this process still takes interactions (stored = accepted, the reconciler
+    // delivers them later) and serves reads: still ready, but it says what is down.
+    if (postgres.status === 'ok') {
+      res.set('Cache-Control', 'no-store').json(
+        temporalStatus.status === 'ok'
+          ? checks
+          : {
+              ...checks,
+              degraded:
+                `temporal (${temporalStatus.reason}) unavailable: interactions are stored and applied once it is ` +
+                'back; score adjustments and publishing answer 503',
+            },
+      );
       return;
     }
     const down = Object.entries({ postgres, temporal: temporalStatus })

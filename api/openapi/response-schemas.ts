@@ -86,7 +86,12 @@ export const ingestResultSchema = z.object({
 export const livenessSchema = z.object({ status: z.literal('ok') });
 
 const checkSchema = z.enum(['ok', 'down']);
-export const readinessSchema = z.object({ postgres: z.literal('ok'), temporal: z.literal('ok') });
+export const readinessSchema = z.object({
+  postgres: z.literal('ok'),
+  temporal: checkSchema,
+  /** Present when Temporal is down: what still works and what does not. */
+  degraded: z.string().optional(),
+});
 export const notReadySchema = problemSchema.extend({
   checks: z.object({ postgres: checkSchema, temporal: checkSchema }),
 });

@@ -2,6 +2,7 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { CancelledFailure, defaultPayloadConverter } from '@temporalio/common';
 import { DEFAULT_RULES } from '../../domain/default-rules';
 import { contactWorkflowId } from '../../domain/ids';
+import { ensureReconcilerSchedule, reconcilerScheduleId } from '../../clients/reconciler-schedule';
 import { rescoreWorkflowId } from '../../clients/rescore-workflow';
 import { automationStatusQuery } from '../../workflows/automations/definitions';
 import { automationOutcomeAttribute, automationStepAttribute } from '../../workflows/search-attributes';
@@ -217,5 +218,20 @@ describe('executions a support person can read', () => {
     const description = await eventually(() => rescore.describe());
     expect(await description.staticSummary()).toBe(`Re-score ${account.accountId} · profile engagement v1`);
     expect(await description.staticDetails()).toContain('**Version**: 1');
+  });
+
+  it('the reconciler Schedule starts passes that say what they do', async () => {
+    const taskQueue = `${h.taskQueue}-reconciler-text`;
+    await ensureReconcilerSchedule(h.client, { taskQueue, intervalSeconds: 3600, graceSeconds: 30 });
+    const schedule = h.client.schedule.getHandle(reconcilerScheduleId(taskQueue));
+    try {
+      const { action } = await schedule.describe();
+      expect(action.staticSummary).toBe(
+        'Inbox reconciler · all accounts · wakes contacts unsignalled for 30 s',
+      );
+      expect(action.staticDetails).toContain('**Grace**: 30 s');
+    } finally {
+      await schedule.delete();
+    }
   });
 });

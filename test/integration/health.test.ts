@@ -44,25 +44,40 @@ describe('GET /readyz', () => {
     expect(await res.json()).toEqual({ postgres: 'ok', temporal: 'ok' });
   });
 
-  it('when Temporal cannot be reached, then it is 503 problem+json naming temporal, while /healthz stays 200', async () => {
+  it('when Temporal cannot be reached, then it stays 200 (interactions are still taken) and names temporal as down', async () => {
     const temporal = unreachableTemporal();
     const app = await appWith(h.db, temporal);
+    try {
+      const res = await fetch(`${app.url}/readyz`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({
+        postgres: 'ok',
+        temporal: 'down',
+        degraded:
+          'temporal (UNAVAILABLE) unavailable: interactions are stored and applied once it is back; ' +
+          'score adjustments and publishing answer 503',
+      });
+      expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    } finally {
+      await app.close();
+      await temporal.connection.close();
+    }
+  });
+
+  it('when Postgres cannot be reached, then it is 503 problem+json naming postgres', async () => {
+    const db = unreachablePostgres();
+    const app = await appWith(db, h.client);
     try {
       const res = await fetch(`${app.url}/readyz`);
       expect(res.status).toBe(503);
       expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
       expect(res.headers.get('retry-after')).toBe('5');
       const body = (await res.json()) as { detail: string; checks: Record<string, string> };
-      expect(body).toMatchObject({
-        status: 503,
-        title: 'Service Unavailable',
-        checks: { postgres: 'ok', temporal: 'down' },
-      });
-      expect(body.detail).toBe('not ready: temporal (UNAVAILABLE) unavailable');
-      expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+      expect(body).toMatchObject({ status: 503, checks: { postgres: 'down', temporal: 'ok' } });
+      expect(body.detail).toBe('not ready: postgres (ECONNREFUSED) unavailable');
     } finally {
       await app.close();
-      await temporal.connection.close();
+      await db.end();
     }
   });
 

@@ -70,6 +70,15 @@ export async function createAccount(db: Db, baseUrl: string): Promise<FaultAccou
   for (const scope of ['read', 'write', 'admin'] as const) {
     keys[scope] = (await createApiKey(db, { accountId, scopes: [scope], name: scope })).key;
   }
+  return accountVia(baseUrl, accountId, keys);
+}
+
+/** The same account's keys, calling the API at `baseUrl` (another replica, say). */
+export function accountVia(
+  baseUrl: string,
+  accountId: string,
+  keys: Record<ApiKeyScope, string>,
+): FaultAccount {
   return {
     accountId,
     keys,

@@ -12,11 +12,6 @@ export interface WorkerProcess {
 /**
  * The production worker (worker/main.ts) as ONE process, so a test can SIGKILL it the way an OOM
  * killer or a lost machine would, mid-activity and without any shutdown code running.
- *
- * Not through the tsx CLI: that runs the script in a child process of its own, so SIGKILL would
- * reach only the CLI while the real worker (its grandchild) kept polling the task queue and held
- * the test's pipes open. Here node loads tsx the way the CLI's child does (--require preflight,
- * --import loader), in the same process.
  */
 export function startWorkerProcess(
   taskQueue: string,
@@ -24,6 +19,35 @@ export function startWorkerProcess(
   /** The script to run; the production worker unless a test brings its own (a faulty one). */
   entry = path.join('worker', 'main.ts'),
 ): WorkerProcess {
+  return startPulseProcess(entry, 'worker started', {
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    ...env,
+  });
+}
+
+/** The production API (api/server.ts) as a process of its own, listening on `port`. */
+export function startApiProcess(
+  taskQueue: string,
+  port: number,
+  env: Record<string, string> = {},
+): WorkerProcess {
+  return startPulseProcess(path.join('api', 'server.ts'), 'api listening', {
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    ...env,
+  });
+}
+
+/**
+ * A production entry point under tsx, ready once its log says `readyText`.
+ *
+ * Not through the tsx CLI: that runs the script in a child process of its own, so SIGKILL would
+ * reach only the CLI while the real worker (its grandchild) kept polling the task queue and held
+ * the test's pipes open. Here node loads tsx the way the CLI's child does (--require preflight,
+ * --import loader), in the same process.
+ */
+function startPulseProcess(entry: string, readyText: string, env: Record<string, string>): WorkerProcess {
   const root = path.resolve(__dirname, '..', '..');
   const tsx = path.join(root, 'node_modules', 'tsx', 'dist');
   const child = spawn(
@@ -41,7 +65,6 @@ export function startWorkerProcess(
         ...process.env,
         DATABASE_URL: process.env.DATABASE_URL!,
         TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS!,
-        TEMPORAL_TASK_QUEUE: taskQueue,
         LOG_LEVEL: 'info',
         ...env,
       },
@@ -57,12 +80,12 @@ export function startWorkerProcess(
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-20_000);
-      if (output.includes('worker started')) resolve();
+      if (output.includes(readyText)) resolve();
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.once('exit', (code, signal) =>
-      reject(new Error(`worker exited (${code ?? signal}) before it was ready:\n${output.slice(-2000)}`)),
+      reject(new Error(`${entry} exited (${code ?? signal}) before it was ready:\n${output.slice(-2000)}`)),
     );
   });
   ready.catch(() => undefined); // observed by whoever awaits it
