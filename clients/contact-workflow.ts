@@ -1,4 +1,5 @@
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { contactExecutionText } from '../domain/execution-summaries';
 import { contactWorkflowId } from '../domain/ids';
 import type {
   ContactScoreView,
@@ -35,6 +36,8 @@ export function contactWorkflowStart(taskQueue: string, { accountId, contactId }
       { key: accountAttribute, value: accountId },
       { key: contactAttribute, value: contactId },
     ],
+    // What the Temporal UI lists and shows for the execution (set by whichever call starts it).
+    ...contactExecutionText(accountId, contactId),
   };
 }
 

@@ -1,5 +1,6 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { ScheduleOptionsStartWorkflowAction, ScheduleSpec } from '@temporalio/client';
+import { reconcilerExecutionText } from '../domain/execution-summaries';
 import type { ReconcileInboxInput } from '../domain/inbox-reconciliation';
 import type { reconcileInboxWorkflow } from '../workflows';
 
@@ -38,6 +39,7 @@ export async function ensureReconcilerSchedule(client: Client, settings: Reconci
     args: [input],
     // A pass that cannot finish (Postgres away) gives its slot back; the next tick starts afresh.
     workflowExecutionTimeout: '10 minutes',
+    ...reconcilerExecutionText(settings.graceSeconds, settings.accountId),
   };
   const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' } as const;
   try {

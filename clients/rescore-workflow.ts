@@ -1,4 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { rescoreExecutionText } from '../domain/execution-summaries';
 import { rescoreProgressQuery, type RescoreProgress } from '../workflows/definitions';
 import type { rescoreProfileWorkflow } from '../workflows';
 import { accountAttribute } from '../workflows/search-attributes';
@@ -22,6 +23,7 @@ export async function startRescore(
     args: [{ accountId, profileId, version }],
     workflowIdConflictPolicy: 'USE_EXISTING',
     typedSearchAttributes: [{ key: accountAttribute, value: accountId }],
+    ...rescoreExecutionText(accountId, profileId, version),
   });
   return { workflowId };
 }

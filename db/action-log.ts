@@ -60,3 +60,24 @@ export async function insertFinalOutcome(
     ],
   );
 }
+
+/**
+ * Steps an automation will never take (it was cancelled), as skipped rows. A key already there
+ * keeps its row: a step that ran stays what it was. Nothing is written for a deleted contact.
+ */
+export async function recordStepsNotTaken(
+  db: Queryable,
+  contact: { accountId: string; contactId: string },
+  steps: { step: string; actionKey: string }[],
+  reason: string,
+): Promise<void> {
+  if (steps.length === 0) return;
+  await db.query(
+    `INSERT INTO automation_actions (account_id, action_key, contact_id, kind, state, reason)
+     SELECT c.account_id, s.action_key, c.id, s.step, 'skipped', $5
+       FROM contacts c, unnest($3::text[], $4::text[]) AS s(step, action_key)
+      WHERE c.account_id = $1 AND c.id = $2
+     ON CONFLICT (account_id, action_key) DO NOTHING`,
+    [contact.accountId, contact.contactId, steps.map((s) => s.step), steps.map((s) => s.actionKey), reason],
+  );
+}

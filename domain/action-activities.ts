@@ -25,6 +25,13 @@ export interface ActionActivities {
   segmentByCurrentScore(action: SegmentAction): Promise<ActionOutcome>;
   modifyEngagementScore(action: ModifyScoreAction): Promise<ActionOutcome>;
   readContactForAutomation(contact: ContactRef): Promise<ContactForAutomation>;
+  /** An operator cancelled the automation: its steps not reached are recorded as skipped with `reason`. */
+  recordStepsNotTaken(record: StepsNotTaken): Promise<void>;
+}
+
+export interface StepsNotTaken extends ContactRef {
+  steps: { step: string; actionKey: string }[];
+  reason: string;
 }
 
 export interface ContactRef {

@@ -3,7 +3,10 @@
  * steps it did, which it skipped and why. Support staff read it in the Temporal UI.
  */
 
-export type AutomationPhase = 'running' | 'waiting' | 'completed' | 'stopped' | 'failed';
+export type AutomationPhase = 'running' | 'waiting' | 'completed' | 'stopped' | 'cancelled' | 'failed';
+
+/** Recorded for every step an operator's cancel left out (in the status and in automation_actions). */
+export const CANCELLED_BY_OPERATOR = 'cancelled by an operator';
 
 /** Why an automation ended before its last step. */
 export type AutomationStopReason = 'dnd_all' | 'contact_not_found';

@@ -8,11 +8,13 @@ import {
   log,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ActivityOptions } from '@temporalio/common';
+import { contactCurrentDetails, oneLine } from '../domain/execution-summaries';
 import type * as activities from '../activities';
 import type {
   ContactScoringInput,
@@ -59,7 +61,10 @@ const MAX_INTERACTIONS_PER_PASS = 1_000;
 export async function contactScoringWorkflow(input: ContactScoringInput): Promise<void> {
   const contact = new ContactState(input);
 
-  setHandler(interactionsReceivedSignal, (refs) => contact.receive(refs));
+  setHandler(interactionsReceivedSignal, (refs) => {
+    contact.receive(refs);
+    showCurrentDetails(contact);
+  });
   setHandler(refreshScoresSignal, () => contact.requestPass());
   setHandler(contactScoreQuery, () => contact.view());
   setHandler(adjustScoreUpdate, (request) => adjustScore(contact, request), {
@@ -70,6 +75,7 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
   });
 
   const handOffDue = () => contact.handOffDue(workflowInfo().continueAsNewSuggested);
+  showCurrentDetails(contact);
   for (;;) {
     const woken = await waitForWork(contact, handOffDue);
     if (handOffDue()) break;
@@ -80,6 +86,7 @@ export async function contactScoringWorkflow(input: ContactScoringInput): Promis
     if (scoresChanged) publishSearchAttributes(contact);
     if (result.dndAllEnabled) await stopSending(contact.automationsToTell);
     for (const fire of fires) contact.automationStarted(await startAutomation(contact, fire));
+    showCurrentDetails(contact);
   }
 
   // Signal handlers are synchronous; the update handler is not, and its work must land in this run.
@@ -97,21 +104,31 @@ async function waitForWork(contact: ContactState, handOffDue: () => boolean): Pr
   const wake = () => contact.hasWork || handOffDue();
   if (contact.nextExpiryAt === null) return (await condition(wake), true);
   // Points that lapse wake the workflow on a durable timer.
-  return condition(wake, Math.max(Date.parse(contact.nextExpiryAt) - Date.now(), 1));
+  return condition(wake, Math.max(Date.parse(contact.nextExpiryAt) - Date.now(), 1), {
+    summary: `Wait for interactions, or until points lapse at ${contact.nextExpiryAt}`,
+  });
 }
 
 function scoringPass(contact: ContactState): Promise<ScoringPassResult> {
-  return applyScoringRules({
-    ...contact.startPass(workflowInfo().runId),
-    maxInteractions: MAX_INTERACTIONS_PER_PASS,
-  });
+  const pending = contact.pendingCount;
+  // The pass takes everything stored, so "pending" is what the signals announced, not a limit.
+  const summary =
+    pending === 0
+      ? 'Apply stored interactions (sweep)'
+      : `Apply ${pending} interaction${pending === 1 ? '' : 's'}`;
+  return applyScoringRules.executeWithOptions({ ...activityOptions, summary }, [
+    { ...contact.startPass(workflowInfo().runId), maxInteractions: MAX_INTERACTIONS_PER_PASS },
+  ]);
 }
 
 /** Points whose time is up. A lapse Postgres refuses is logged and waits for the next pass's date. */
 async function lapsePass(contact: ContactState): Promise<ScoringPassResult | undefined> {
   const { runId } = workflowInfo();
   try {
-    return await expirePoints({ ...contact.startPass(runId), asOf: Date.now() });
+    return await expirePoints.executeWithOptions(
+      { ...activityOptions, summary: `Take back points that lapsed by ${new Date().toISOString()}` },
+      [{ ...contact.startPass(runId), asOf: Date.now() }],
+    );
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     log.error('points could not lapse', { error: err.cause?.message ?? err.message });
@@ -127,11 +144,11 @@ async function lapsePass(contact: ContactState): Promise<ScoringPassResult | und
 async function adjustScore(contact: ContactState, request: ScoreAdjustmentRequest) {
   contact.adjustmentStarted();
   try {
-    const stored = await recordScoreAdjustment({
-      accountId: contact.accountId,
-      contactId: contact.contactId,
-      ...request,
-    });
+    const summary = `Record a manual adjustment of ${request.points} on ${request.profileId}: ${request.reason}`;
+    const stored = await recordScoreAdjustment.executeWithOptions(
+      { ...activityOptions, summary: oneLine(summary) },
+      [{ accountId: contact.accountId, contactId: contact.contactId, ...request }],
+    );
     if (stored.state === 'pending') {
       contact.requestPass();
       await condition(() => contact.adjustmentOutcome(request.adjustmentId) !== undefined);
@@ -161,6 +178,11 @@ async function stopSending(automationIds: readonly string[]): Promise<void> {
           .catch(() => undefined), // finished automations cannot be signalled, and need not be
     ),
   );
+}
+
+/** What the Temporal UI shows as the execution's current details (the built-in metadata query). */
+function showCurrentDetails(contact: ContactState): void {
+  setCurrentDetails(contactCurrentDetails(contact.view()));
 }
 
 function publishSearchAttributes(contact: ContactState): void {

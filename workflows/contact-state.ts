@@ -93,6 +93,11 @@ export class ContactState {
     this.sweep = true;
   }
 
+  /** Interactions announced by signals and not yet taken by a pass. */
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
   get hasWork(): boolean {
     return this.pending.length > 0 || this.sweep;
   }

@@ -10,6 +10,17 @@ export const engagementScoreAttribute = defineSearchAttributeKey('EngagementScor
 export const triggerAttribute = defineSearchAttributeKey('PulseTrigger', SearchAttributeType.KEYWORD);
 export const automationAttribute = defineSearchAttributeKey('PulseAutomation', SearchAttributeType.KEYWORD);
 
+/** On automations: the step it is at (or last reached), e.g. `email`, `wait`, `sms`. */
+export const automationStepAttribute = defineSearchAttributeKey(
+  'PulseAutomationStep',
+  SearchAttributeType.KEYWORD,
+);
+/** On automations: `running`, then `completed`, `stopped:dnd_all`, `stopped:contact_not_found` or `failed`. */
+export const automationOutcomeAttribute = defineSearchAttributeKey(
+  'PulseOutcome',
+  SearchAttributeType.KEYWORD,
+);
+
 /** Registration list for `temporal server start-dev --search-attribute Name=Type`. */
 export const SEARCH_ATTRIBUTES = {
   PulseAccount: 'Keyword',
@@ -18,4 +29,6 @@ export const SEARCH_ATTRIBUTES = {
   EngagementScore: 'Int',
   PulseTrigger: 'Keyword',
   PulseAutomation: 'Keyword',
+  PulseAutomationStep: 'Keyword',
+  PulseOutcome: 'Keyword',
 } as const;

@@ -8,6 +8,7 @@ import { createSendEmail } from './email';
 import { createMembershipActions } from './memberships';
 import { createReadContactForAutomation } from './read-contact';
 import { createSendSms } from './sms';
+import { createRecordStepsNotTaken } from './steps-not-taken';
 import { createCreateTask } from './tasks';
 
 export { ACTION_IN_FLIGHT, ACTION_KEY_CONFLICT, ACTION_VALIDATION_ERROR } from './action-log';
@@ -40,5 +41,6 @@ export function createActionActivities({
     ...createMembershipActions(db),
     createTask: createCreateTask(db),
     segmentByCurrentScore: createSegmentByCurrentScore(db),
+    recordStepsNotTaken: createRecordStepsNotTaken(db),
   } satisfies Omit<ActionActivities, 'modifyEngagementScore'>;
 }

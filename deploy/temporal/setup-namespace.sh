@@ -42,7 +42,8 @@ retry "namespace $ns in the frontend's cache" temporal operator search-attribute
 
 existing="$(temporal operator search-attribute list --namespace "$ns")"
 for spec in PulseAccount=Keyword PulseContact=Keyword PulseProfiles=KeywordList \
-            EngagementScore=Int PulseTrigger=Keyword PulseAutomation=Keyword; do
+            EngagementScore=Int PulseTrigger=Keyword PulseAutomation=Keyword \
+            PulseAutomationStep=Keyword PulseOutcome=Keyword; do
   name="${spec%%=*}"
   type="${spec#*=}"
   if printf '%s\n' "$existing" | grep -qw "$name"; then

@@ -10,7 +10,7 @@ import { blocksAllChannels } from '../../domain/automation-status';
  * so `effects` is what a contact would have seen and `calls` is every attempt the worker made.
  */
 
-export type ActionName = Exclude<keyof ActionActivities, 'readContactForAutomation'>;
+export type ActionName = Exclude<keyof ActionActivities, 'readContactForAutomation' | 'recordStepsNotTaken'>;
 type AnyAction = Parameters<ActionActivities[ActionName]>[0];
 
 export interface RecordedCall {
@@ -110,6 +110,10 @@ export class RecordingActions {
         await Promise.resolve();
         this.maybeFail('readContactForAutomation', 'before-effect');
         return structuredClone(this.contact(ref));
+      },
+      recordStepsNotTaken: async (record) => {
+        this.record('recordStepsNotTaken', record);
+        await Promise.resolve();
       },
     };
   }

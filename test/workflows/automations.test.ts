@@ -22,6 +22,7 @@ import { uniqueId } from '../support/builders';
 import { eventually } from '../support/eventually';
 import { ActionValidationError, RecordingActions } from '../support/recording-actions';
 import { quietBundlerLogger } from '../../worker/quiet-bundler-logger';
+import { temporal } from '@temporalio/proto';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 // The defaults the automations fill in, from their declarations.
@@ -36,6 +37,15 @@ beforeAll(async () => {
   installTemporalRuntime('ERROR');
   env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: await findTemporalTestServer() } },
+  });
+  // Automations publish their step and outcome as search attributes; the server must know them.
+  // The time-skipping server has no ListSearchAttributes, so add them all (each is new to it).
+  await env.client.connection.operatorService.addSearchAttributes({
+    namespace: 'default',
+    searchAttributes: {
+      PulseAutomationStep: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+      PulseOutcome: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+    },
   });
   workflowBundle = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),

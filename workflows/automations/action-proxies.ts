@@ -1,12 +1,14 @@
 import { proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, type ActivityOptions } from '@temporalio/common';
 import { ACTION_VALIDATION_ERROR, type ActionActivities } from '../../domain/action-activities';
+import { oneLine } from '../../domain/execution-summaries';
 
 /**
  * The one activity setup all automations share. Every action is idempotent by its actionKey,
  * so retrying is always safe: keep trying with backoff (a mail or SMS provider being away is
  * the common failure), except for actions that can never succeed.
  */
-export const actions = proxyActivities<ActionActivities>({
+const actionOptions: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: {
     initialInterval: '1 second',
@@ -14,4 +16,17 @@ export const actions = proxyActivities<ActionActivities>({
     maximumInterval: '1 minute',
     nonRetryableErrorTypes: [ACTION_VALIDATION_ERROR],
   },
-});
+  // A cancelled automation waits for the action under way to finish (actions do not heartbeat, so
+  // it runs to its end) instead of abandoning it: its outcome is recorded, never half a send.
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+};
+
+export const actions = proxyActivities<ActionActivities>(actionOptions);
+
+/**
+ * The same actions, each call labelled in the workflow's history with `summary` (the Temporal
+ * UI's timeline shows it): "Send reward email", "Text the follow-up SMS".
+ */
+export function actionsSummarised(summary: string): ActionActivities {
+  return proxyActivities<ActionActivities>({ ...actionOptions, summary: oneLine(summary) });
+}

@@ -1,21 +1,30 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   condition,
+  isCancellation,
   log,
+  setCurrentDetails,
   setHandler,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { actionKey, type ActionOutcome, type AutomationInput } from '../../domain/actions';
 import {
+  CANCELLED_BY_OPERATOR,
   stoppedReason,
   type AutomationStatus,
   type AutomationStepRecord,
   type AutomationStopReason,
 } from '../../domain/automation-status';
-import { automationStatusQuery, dndEnabledSignal } from './definitions';
+import type { ActionActivities } from '../../domain/action-activities';
 import type { AutomationDeclaration } from '../../domain/automations/declare';
+import { automationCurrentDetails, oneLine } from '../../domain/execution-summaries';
+import { automationOutcomeAttribute, automationStepAttribute } from '../search-attributes';
+import { actions, actionsSummarised } from './action-proxies';
+import { automationStatusQuery, dndEnabledSignal } from './definitions';
 
 /** Thrown by `stop()` to end the automation early; `run()` catches it and never lets it out. */
 class AutomationStopped extends Error {
@@ -26,6 +35,19 @@ class AutomationStopped extends Error {
 }
 
 type StepRecord = Omit<AutomationStepRecord, 'at' | 'step'>;
+
+/** A step's action: called with its idempotency key and the actions labelled with the step's summary. */
+export type StepCall = (actionKey: string, labelled: ActionActivities) => Promise<ActionOutcome>;
+
+/**
+ * The `PulseOutcome` search attribute: `running` until the automation ends, then `completed`,
+ * `stopped:<reason>` (e.g. `stopped:dnd_all`), `cancelled` (by an operator) or `failed`.
+ */
+export function outcomeOf(status: AutomationStatus): string {
+  if (status.phase === 'running' || status.phase === 'waiting') return 'running';
+  if (status.phase === 'stopped') return `stopped:${status.stopReason}`;
+  return status.phase;
+}
 
 /**
  * The part every automation shares: the status query, the do-not-disturb signal, idempotency
@@ -42,9 +64,11 @@ export interface AutomationRun {
   readonly status: AutomationStatus;
   readonly contact: { accountId: string; contactId: string };
   key(step: string): string;
-  send(step: string, call: (actionKey: string) => Promise<ActionOutcome>): Promise<ActionOutcome>;
-  act(step: string, call: (actionKey: string) => Promise<ActionOutcome>): Promise<ActionOutcome>;
-  wait(step: string, ms: number, detail: string): Promise<void>;
+  /** `summary` labels the action in the history ("Send reward email"); `call` gets actions carrying it. */
+  send(step: string, call: StepCall, summary?: string): Promise<ActionOutcome>;
+  act(step: string, call: StepCall, summary?: string): Promise<ActionOutcome>;
+  /** `summary` labels the timer in the history ("Wait 3 days before the SMS"). */
+  wait(step: string, ms: number, detail: string, summary?: string): Promise<void>;
   done(step: string, detail?: string): void;
   skip(step: string, reason: string, detail?: string): void;
   /** Skips every planned step not reached yet; the automation then ends as completed. */
@@ -80,14 +104,36 @@ export function beginAutomation(
   const recorded = new Set<string>();
   const workflowId = workflowInfo().workflowId;
 
+  let currentStep: string | null = null;
+
   setHandler(automationStatusQuery, () => status);
   setHandler(dndEnabledSignal, () => {
     status.dndAll = true;
   });
 
+  /** The UI's current details and the step/outcome search attributes follow every change. */
+  function show(): void {
+    setCurrentDetails(automationCurrentDetails(status, currentStep));
+  }
+
+  function enter(step: string): void {
+    currentStep = step;
+    upsertSearchAttributes([
+      { key: automationStepAttribute, value: step },
+      { key: automationOutcomeAttribute, value: outcomeOf(status) },
+    ]);
+    show();
+  }
+
+  function finish(): void {
+    upsertSearchAttributes([{ key: automationOutcomeAttribute, value: outcomeOf(status) }]);
+    show();
+  }
+
   function record(step: string, entry: StepRecord): void {
     recorded.add(step);
     status.steps.push({ step, ...entry, at: new Date().toISOString() });
+    show();
   }
 
   function skipRest(reason: string, detail?: string): void {
@@ -103,10 +149,11 @@ export function beginAutomation(
     throw new AutomationStopped(reason);
   }
 
-  async function act(step: string, call: (key: string) => Promise<ActionOutcome>): Promise<ActionOutcome> {
+  async function act(step: string, call: StepCall, summary?: string): Promise<ActionOutcome> {
     const key = actionKey(workflowId, step);
+    enter(step);
     try {
-      const outcome = await call(key);
+      const outcome = await call(key, summary === undefined ? actions : actionsSummarised(summary));
       record(
         step,
         outcome.status === 'done'
@@ -127,23 +174,46 @@ export function beginAutomation(
     }
   }
 
+  /**
+   * Cancel in the UI (a cancel request): the step under way finished (actions wait for their
+   * activity rather than abandon it, so a send is never cut in half); every step not reached is
+   * recorded as skipped, here and in automation_actions, even though this workflow is cancelled.
+   */
+  async function recordCancel(): Promise<void> {
+    const notTaken = plannedSteps.filter((step) => !recorded.has(step));
+    status.phase = 'cancelled';
+    skipRest(CANCELLED_BY_OPERATOR);
+    await CancellationScope.nonCancellable(() =>
+      actions.recordStepsNotTaken({
+        accountId: input.accountId,
+        contactId: input.contactId,
+        reason: CANCELLED_BY_OPERATOR,
+        steps: notTaken.map((step) => ({ step, actionKey: actionKey(workflowId, step) })),
+      }),
+    );
+    finish();
+  }
+
   return {
     status,
     contact: { accountId: input.accountId, contactId: input.contactId },
     key: (step) => actionKey(workflowId, step),
     act,
-    async send(step, call) {
+    async send(step, call, summary) {
       if (status.dndAll) {
         record(step, { status: 'skipped', reason: stoppedReason('dnd_all') });
         stop('dnd_all', `before ${step}`);
       }
-      return act(step, call);
+      return act(step, call, summary);
     },
-    async wait(step, ms, detail) {
+    async wait(step, ms, detail, summary) {
       status.phase = 'waiting';
       status.waitingUntil = new Date(Date.now() + ms).toISOString();
+      enter(step);
       // A durable timer (condition's timeout is a `sleep`) that the do-not-disturb signal ends early.
-      const interrupted = await condition(() => status.dndAll, ms);
+      const interrupted = await condition(() => status.dndAll, ms, {
+        summary: oneLine(summary ?? `Wait ${detail}`),
+      });
       status.phase = 'running';
       delete status.waitingUntil;
       if (interrupted) {
@@ -158,17 +228,24 @@ export function beginAutomation(
     skipRest,
     stop,
     async run(body) {
+      show();
       try {
         await body();
         status.phase = 'completed';
       } catch (err) {
+        if (isCancellation(err)) {
+          await recordCancel();
+          throw err; // the execution ends as Cancelled, as the operator asked
+        }
         if (!(err instanceof AutomationStopped)) {
           status.phase = 'failed';
+          finish();
           throw err;
         }
         skipRest(stoppedReason(err.reason));
         status.phase = 'stopped';
       }
+      finish();
       return status;
     },
   };

@@ -1,7 +1,7 @@
 import type { AutomationInput } from '../../domain/actions';
 import { followUpSequence, hasRecovered } from '../../domain/automations/follow-up-sequence';
 import { blocksAllChannels, type AutomationStatus } from '../../domain/automation-status';
-import { actions } from './action-proxies';
+import { actionsSummarised } from './action-proxies';
 import { beginAutomation, readParams } from './automation-run';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -22,13 +22,19 @@ export async function followUpSequenceWorkflow(input: AutomationInput): Promise<
   const { contact } = automation;
 
   return automation.run(async () => {
-    await automation.send('email', (actionKey) =>
-      actions.sendEmail({ ...contact, actionKey, subject: params.emailSubject, text: params.emailText }),
+    await automation.send(
+      'email',
+      (actionKey, labelled) =>
+        labelled.sendEmail({ ...contact, actionKey, subject: params.emailSubject, text: params.emailText }),
+      `Send follow-up email to ${contact.contactId}`,
     );
 
-    await automation.wait('wait', params.waitDays * DAY_MS, `${params.waitDays} days`);
+    const days = `${params.waitDays} day${params.waitDays === 1 ? '' : 's'}`;
+    await automation.wait('wait', params.waitDays * DAY_MS, days, `Wait ${days} before the SMS`);
 
-    const now = await actions.readContactForAutomation(contact);
+    const now = await actionsSummarised(
+      'Read the score and do-not-disturb channels now',
+    ).readContactForAutomation(contact);
     if (!now.exists) automation.stop('contact_not_found');
     // The signal may have been missed (it went to a contact workflow run that had not started us yet).
     if (blocksAllChannels(now.dndChannels)) automation.stop('dnd_all', 'contact record');
@@ -42,16 +48,21 @@ export async function followUpSequenceWorkflow(input: AutomationInput): Promise<
     }
     automation.done('check-score', comparison);
 
-    await automation.send('sms', (actionKey) =>
-      actions.sendSms({ ...contact, actionKey, text: params.smsText }),
+    await automation.send(
+      'sms',
+      (actionKey, labelled) => labelled.sendSms({ ...contact, actionKey, text: params.smsText }),
+      `Send follow-up SMS to ${contact.contactId} (${comparison})`,
     );
-    await automation.send('task', (actionKey) =>
-      actions.createTask({
-        ...contact,
-        actionKey,
-        title: params.taskTitle,
-        ...(params.taskAssignee === undefined ? {} : { assignee: params.taskAssignee }),
-      }),
+    await automation.send(
+      'task',
+      (actionKey, labelled) =>
+        labelled.createTask({
+          ...contact,
+          actionKey,
+          title: params.taskTitle,
+          ...(params.taskAssignee === undefined ? {} : { assignee: params.taskAssignee }),
+        }),
+      `Create task "${params.taskTitle}"${params.taskAssignee === undefined ? '' : ` for ${params.taskAssignee}`}`,
     );
   });
 }

@@ -1,7 +1,6 @@
 import type { AutomationInput } from '../../domain/actions';
 import { inactiveContactReview } from '../../domain/automations/inactive-contact-review';
 import type { AutomationStatus } from '../../domain/automation-status';
-import { actions } from './action-proxies';
 import { beginAutomation, readParams } from './automation-run';
 
 /**
@@ -18,12 +17,16 @@ export async function inactiveContactReviewWorkflow(input: AutomationInput): Pro
   const { contact } = automation;
 
   return automation.run(async () => {
-    await automation.act('tag', (actionKey) =>
-      actions.addTag({ ...contact, actionKey, tag: params.reviewTag }),
+    await automation.act(
+      'tag',
+      (actionKey, labelled) => labelled.addTag({ ...contact, actionKey, tag: params.reviewTag }),
+      `Tag ${contact.contactId} for review as ${params.reviewTag}`,
     );
     for (const campaignId of params.leaveCampaigns) {
-      await automation.act(leaveStep(campaignId), (actionKey) =>
-        actions.removeFromCampaign({ ...contact, actionKey, campaignId }),
+      await automation.act(
+        leaveStep(campaignId),
+        (actionKey, labelled) => labelled.removeFromCampaign({ ...contact, actionKey, campaignId }),
+        `Take ${contact.contactId} out of campaign ${campaignId}`,
       );
     }
   });

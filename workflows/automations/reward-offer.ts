@@ -1,7 +1,6 @@
 import type { AutomationInput } from '../../domain/actions';
 import { rewardOffer } from '../../domain/automations/reward-offer';
 import type { AutomationStatus } from '../../domain/automation-status';
-import { actions } from './action-proxies';
 import { beginAutomation, readParams } from './automation-run';
 
 /** The score reached a high threshold: send an exclusive offer and tag the contact as rewarded. */
@@ -11,9 +10,16 @@ export async function rewardOfferWorkflow(input: AutomationInput): Promise<Autom
   const { contact } = automation;
 
   return automation.run(async () => {
-    await automation.send('email', (actionKey) =>
-      actions.sendEmail({ ...contact, actionKey, subject: params.emailSubject, text: params.emailText }),
+    await automation.send(
+      'email',
+      (actionKey, labelled) =>
+        labelled.sendEmail({ ...contact, actionKey, subject: params.emailSubject, text: params.emailText }),
+      `Send reward email to ${contact.contactId}`,
     );
-    await automation.act('tag', (actionKey) => actions.addTag({ ...contact, actionKey, tag: params.tag }));
+    await automation.act(
+      'tag',
+      (actionKey, labelled) => labelled.addTag({ ...contact, actionKey, tag: params.tag }),
+      `Tag ${contact.contactId} as ${params.tag}`,
+    );
   });
 }

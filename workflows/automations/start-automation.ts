@@ -2,6 +2,7 @@ import { log, ParentClosePolicy, startChild, workflowInfo } from '@temporalio/wo
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { AutomationInput } from '../../domain/actions';
 import { findAutomation } from '../../domain/automations/catalog';
+import { automationExecutionText } from '../../domain/execution-summaries';
 import type { Fire } from '../contact-state';
 import {
   accountAttribute,
@@ -45,6 +46,11 @@ export async function startAutomation(
       workflowId,
       args: [input],
       parentClosePolicy: ParentClosePolicy.ABANDON,
+      ...automationExecutionText(input, {
+        automation: fire.automation,
+        purpose: automation.summary,
+        condition: [trigger.condition.op, trigger.condition.value].filter((v) => v !== undefined).join(' '),
+      }),
       typedSearchAttributes: [
         { key: accountAttribute, value: contact.accountId },
         { key: contactAttribute, value: contact.contactId },
