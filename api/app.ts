@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Db } from '../db/pool';
+import { adminRouter } from './admin/router';
 import { contactListRouter } from './contacts/list-router';
 import { contactsRouter } from './contacts/router';
 import { healthRouter } from './health/router';
@@ -31,6 +32,8 @@ export interface AppDeps {
   logger: Logger;
   /** Per API key on interaction ingest and score adjustments; default 200/s, bursts of 400. */
   rateLimit?: RateLimitOptions | undefined;
+  /** PULSE_OPERATOR_TOKEN: turns on the /admin routes; unset, they answer 404. */
+  operatorToken?: string | undefined;
 }
 
 /** Builds the app without listening, so tests and the server share one definition. */
@@ -71,6 +74,8 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   app.use(limitJsonDepth());
+  // Before authenticate: operators send their token, not an API key.
+  app.use(adminRouter({ db: deps.db, operatorToken: deps.operatorToken }));
   app.use(authenticate(deps.db));
   // One bucket per key across both ingest routes.
   const ingestLimit = tokenBucketRateLimit(deps.rateLimit ?? DEFAULT_INGEST_RATE_LIMIT);

@@ -12,6 +12,7 @@ import type {
   profileCollectionSchema,
   triggerCollectionSchema,
 } from '../api/openapi/response-schemas';
+import { defineAdminCommands } from './admin';
 import { ApiError, createApiClient, seg, type ApiClient } from './api-client';
 import { duration, progressBar, progressLine, signed, table, type RescoreProgressView } from './render';
 
@@ -397,6 +398,8 @@ export function buildProgram(): Command {
         ),
       );
     });
+
+  defineAdminCommands(program.command('admin'));
 
   return program;
 }

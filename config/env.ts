@@ -17,6 +17,8 @@ const envSchema = z.object({
   EMBEDDED_POSTGRES_PORT: port.default(54329),
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
+  /** Turns on the /admin routes (accounts and keys) for whoever sends it as a bearer token; unset: off. */
+  PULSE_OPERATOR_TOKEN: z.string().min(24, 'at least 24 characters (e.g. openssl rand -hex 24)').optional(),
   PULSE_DEMO_API_KEY: z.string().min(16).default('pulse_demo_key_local_only'),
   /** smtp://host:port (smtps:// for TLS, user:pass@ for auth). Unset: email is recorded in Postgres (email_outbox). */
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),

@@ -18,6 +18,7 @@ import { adjustmentBodySchema } from '../contacts/score-adjustments';
 import { pauseTriggerSchema, triggerParamsSchema } from '../triggers/router';
 import { triggerSchema } from '../../domain/trigger';
 import { PROFILE_ROUTES } from '../profiles/openapi';
+import { ADMIN_ROUTES } from '../admin/openapi';
 import { rescoreParamsSchema } from '../profiles/rescore-router';
 import {
   contactSchema,
@@ -58,6 +59,8 @@ export interface RouteDoc {
   tag: string;
   /** The scope requireScope asks for; absent for routes mounted before authentication. */
   scope?: ApiKeyScope | undefined;
+  /** Routes that take the operator token (PULSE_OPERATOR_TOKEN) instead of an API key. */
+  auth?: 'operator' | undefined;
   params?: z.ZodObject | undefined;
   query?: z.ZodObject | undefined;
   body?: Named | undefined;
@@ -398,4 +401,7 @@ export const ROUTES: RouteDoc[] = [
       429: RATE_LIMITED,
     },
   },
+
+  // --- operators: accounts and keys
+  ...ADMIN_ROUTES,
 ];
