@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Db } from '../db/pool';
+import { takeSharedToken } from '../db/rate-limit';
 import { adminRouter } from './admin/router';
 import { contactListRouter } from './contacts/list-router';
 import { contactsRouter } from './contacts/router';
@@ -21,6 +22,7 @@ import { scoreAdjustmentsRouter } from './contacts/score-adjustments';
 import { createApiMetrics } from './metrics';
 import {
   DEFAULT_INGEST_RATE_LIMIT,
+  memoryBuckets,
   tokenBucketRateLimit,
   type RateLimitOptions,
 } from './middleware/rate-limit';
@@ -32,6 +34,8 @@ export interface AppDeps {
   logger: Logger;
   /** Per API key on interaction ingest and score adjustments; default 200/s, bursts of 400. */
   rateLimit?: RateLimitOptions | undefined;
+  /** Where the buckets live: Postgres, shared by every API process (default), or this process. */
+  rateLimitStore?: 'postgres' | 'memory' | undefined;
   /** PULSE_OPERATOR_TOKEN: turns on the /admin routes; unset, they answer 404. */
   operatorToken?: string | undefined;
 }
@@ -78,7 +82,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(adminRouter({ db: deps.db, operatorToken: deps.operatorToken }));
   app.use(authenticate(deps.db));
   // One bucket per key across both ingest routes.
-  const ingestLimit = tokenBucketRateLimit(deps.rateLimit ?? DEFAULT_INGEST_RATE_LIMIT);
+  const ingestLimit = tokenBucketRateLimit(
+    deps.rateLimit ?? DEFAULT_INGEST_RATE_LIMIT,
+    deps.rateLimitStore === 'memory'
+      ? memoryBuckets()
+      : (keyId, options) => takeSharedToken(deps.db, keyId, options),
+  );
   app.use(contactsRouter({ ...deps, ingestLimit }));
   app.use(
     profilesRouter({

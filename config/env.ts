@@ -27,6 +27,8 @@ const envSchema = z.object({
   RATE_LIMIT_INGEST_PER_SECOND: z.coerce.number().positive().default(200),
   /** ...and how many may come at once after a quiet spell (the token bucket's size). */
   RATE_LIMIT_INGEST_BURST: z.coerce.number().int().min(1).default(400),
+  /** postgres: one bucket per key shared by every API process; memory: per process (one API process only). */
+  RATE_LIMIT_STORE: z.enum(['postgres', 'memory']).default('postgres'),
   /** host:port where the worker serves Temporal SDK metrics for Prometheus (/metrics); unset: none. */
   WORKER_METRICS_ADDRESS: z
     .string()

@@ -105,6 +105,7 @@ async function main(): Promise<void> {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       logger: logger.child({ component: 'api' }),
       rateLimit: { perSecond: env.RATE_LIMIT_INGEST_PER_SECOND, burst: env.RATE_LIMIT_INGEST_BURST },
+      rateLimitStore: env.RATE_LIMIT_STORE,
       operatorToken: env.PULSE_OPERATOR_TOKEN,
     });
     const server: Server = await new Promise((resolve, reject) => {

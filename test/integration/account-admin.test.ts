@@ -1,50 +1,21 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import pino from 'pino';
-import { createApp } from '../../api/app';
-import { createPool, type Db } from '../../db/pool';
 import { uniqueId } from '../support/builders';
 import { startHarness, type Harness } from '../support/harness';
 import { pulse } from '../support/pulse-cli';
+import { startApiReplica, type ApiReplica } from '../support/api-replica';
 
 const OPERATOR_TOKEN = 'operator-token-for-tests-0123456789';
 
-/** A second API process's view: its own app and pool on the same database, nothing shared in memory. */
-interface Replica {
-  baseUrl: string;
-  close(): Promise<void>;
-}
-
 let h: Harness;
-let replica: Replica;
+/** A second API instance on the same database, without the operator token: its admin routes are off. */
+let replica: ApiReplica;
 beforeAll(async () => {
   h = await startHarness({ inProcessWorker: false, appOptions: { operatorToken: OPERATOR_TOKEN } });
-  replica = await startReplica(process.env.DATABASE_URL!);
+  replica = await startApiReplica(h);
 });
 afterAll(async () => {
   await replica?.close();
   await h?.shutdown();
 });
-
-async function startReplica(databaseUrl: string): Promise<Replica> {
-  const db: Db = createPool(databaseUrl);
-  const app = createApp({
-    db,
-    temporal: h.client,
-    taskQueue: h.taskQueue,
-    logger: pino({ level: 'silent' }),
-  });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  return {
-    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: async () => {
-      await new Promise((resolve) => server.close(resolve));
-      await db.end();
-    },
-  };
-}
 
 async function call(
   baseUrl: string,
