@@ -1,21 +1,27 @@
 import type { Server } from 'node:http';
-import { loadEnv } from '../config/env';
+import { ConfigError, loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
-import { connectTemporalClient } from '../config/temporal';
-import { createPool } from '../db/pool';
+import { waitForPostgres, waitForTemporalClient } from '../config/connect';
+import { loadTemporalSettings } from '../config/temporal-connection';
 import { createApp } from './app';
 
 /** Listens until SIGTERM/SIGINT, then stops taking requests and lets the open ones finish. */
 async function main(): Promise<void> {
   const env = loadEnv();
+  const temporalSettings = loadTemporalSettings();
   const logger = createLogger(env.LOG_LEVEL, 'pulse-api');
-  if (!env.DATABASE_URL || !env.TEMPORAL_ADDRESS) {
-    throw new Error(
-      'DATABASE_URL and TEMPORAL_ADDRESS must be set (npm start runs everything locally without them)',
-    );
-  }
-  const db = createPool(env.DATABASE_URL);
-  const temporal = await connectTemporalClient(env.TEMPORAL_ADDRESS, env.TEMPORAL_NAMESPACE);
+  if (!env.DATABASE_URL)
+    throw new ConfigError('DATABASE_URL must be set (npm start runs everything locally without it)');
+  if (!temporalSettings.address)
+    throw new ConfigError('TEMPORAL_ADDRESS (or an address in the TEMPORAL_CONFIG_FILE profile) must be set');
+  const waiting = new AbortController();
+  const abort = () => waiting.abort();
+  process.once('SIGTERM', abort);
+  process.once('SIGINT', abort);
+  const db = await waitForPostgres(env.DATABASE_URL, logger, waiting.signal);
+  const temporal = await waitForTemporalClient(temporalSettings, logger, waiting.signal);
+  process.off('SIGTERM', abort);
+  process.off('SIGINT', abort);
   const app = createApp({
     db,
     temporal,
@@ -26,7 +32,7 @@ async function main(): Promise<void> {
     operatorToken: env.PULSE_OPERATOR_TOKEN,
   });
   const server: Server = app.listen(env.PORT, env.HOST, () =>
-    logger.info({ port: env.PORT }, 'api listening'),
+    logger.info({ port: env.PORT, temporal: temporalSettings.summary }, 'api listening'),
   );
   const stop = () => {
     server.close(() => {

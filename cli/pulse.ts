@@ -13,6 +13,7 @@ import type {
   triggerCollectionSchema,
 } from '../api/openapi/response-schemas';
 import { defineAdminCommands } from './admin';
+import { defineSetupCommands } from './setup';
 import { ApiError, createApiClient, seg, type ApiClient } from './api-client';
 import { duration, progressBar, progressLine, signed, table, type RescoreProgressView } from './render';
 
@@ -400,6 +401,7 @@ export function buildProgram(): Command {
     });
 
   defineAdminCommands(program.command('admin'));
+  defineSetupCommands(program);
 
   return program;
 }

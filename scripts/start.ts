@@ -5,7 +5,9 @@ import { createApp } from '../api/app';
 import { ConfigError, loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
 import { createMailer } from '../activities/mailer';
-import { connectTemporalClient, ensureSearchAttributes } from '../config/temporal';
+import { connectTemporalClient, setupTemporal } from '../config/temporal';
+import { loadTemporalSettings, withAddress } from '../config/temporal-connection';
+import { workerTuningFrom } from '../config/worker-tuning';
 import { installTemporalRuntime } from '../config/temporal-runtime';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
@@ -50,20 +52,20 @@ async function main(): Promise<void> {
       databaseUrl = postgres.url;
     }
 
-    let temporalAddress = env.TEMPORAL_ADDRESS;
+    let temporalSettings = loadTemporalSettings();
     let temporalUi: string | undefined;
-    if (!temporalAddress) {
+    if (!temporalSettings.address) {
       logger.info('starting Temporal dev server');
       const server = await startTemporalDevServer({
         dbFile: path.join(dataDir, 'temporal.sqlite'),
         port: env.TEMPORAL_PORT,
         uiPort: env.TEMPORAL_UI_PORT,
-        namespace: env.TEMPORAL_NAMESPACE,
+        namespace: temporalSettings.namespace,
         searchAttributes: SEARCH_ATTRIBUTES,
         logFile: path.join(dataDir, 'temporal.log'),
       });
       stops.push(() => server.stop());
-      temporalAddress = server.address;
+      temporalSettings = withAddress(temporalSettings, server.address);
       temporalUi = server.uiUrl;
     }
 
@@ -71,14 +73,14 @@ async function main(): Promise<void> {
     const db = createPool(databaseUrl);
     stops.push(() => db.end());
 
-    const temporal = await connectTemporalClient(temporalAddress, env.TEMPORAL_NAMESPACE);
+    const temporal = await connectTemporalClient(temporalSettings);
     stops.push(() => temporal.connection.close());
-    await ensureSearchAttributes(temporal, env.TEMPORAL_NAMESPACE, SEARCH_ATTRIBUTES);
+    await setupTemporal(temporal, temporalSettings.namespace, SEARCH_ATTRIBUTES);
 
     // Unlike worker/main.ts, npm start always serves the worker's SDK metrics (locally only by default).
     const workerMetrics = env.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464';
     installTemporalRuntime('WARN', { metricsBindAddress: workerMetrics });
-    const connection = await NativeConnection.connect({ address: temporalAddress });
+    const connection = await NativeConnection.connect(temporalSettings.connection);
     // The worker gets a pool of its own, as it would as a process of its own: a scoring pass holds
     // a connection for its whole transaction, and with one shared pool passes and API requests
     // queued behind each other (bench: p99 3.1 s → 0.36 s from API to visible score at half rate).
@@ -86,9 +88,10 @@ async function main(): Promise<void> {
     stops.push(() => workerDb.end());
     const worker = await createWorker({
       connection,
-      namespace: env.TEMPORAL_NAMESPACE,
+      namespace: temporalSettings.namespace,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       db: workerDb,
+      tuning: workerTuningFrom(env),
       mailer: createMailer({ smtpUrl: env.SMTP_URL, from: env.SMTP_FROM, db: workerDb }),
     });
     const workerDone = worker.run();
@@ -120,7 +123,7 @@ async function main(): Promise<void> {
       '',
       'Pulse is running.',
       `  API          ${apiUrl}   (demo key: ${env.PULSE_DEMO_API_KEY})`,
-      `  Temporal     ${temporalAddress}${temporalUi ? `   UI: ${temporalUi}` : ''}`,
+      `  Temporal     ${temporalSettings.summary}${temporalUi ? `   UI: ${temporalUi}` : ''}`,
       `  Postgres     ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`,
       `  Metrics      API ${apiUrl}/metrics   worker http://${workerMetrics}/metrics`,
       '',

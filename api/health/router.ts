@@ -1,11 +1,13 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
+import { missingSearchAttributes } from '../../config/temporal';
 import type { Db } from '../../db/pool';
+import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 /** Each check's time limit. A Kubernetes readinessProbe should allow a little more (timeoutSeconds: 3). */
 export const READINESS_TIMEOUT_MS = 2_000;
 
-type CheckResult = 'ok' | 'down';
+type CheckResult = 'ok' | 'down' | 'misconfigured';
 
 /**
  * GET /readyz: can this process serve requests that need its backing services? 200 when both
@@ -13,6 +15,7 @@ type CheckResult = 'ok' | 'down';
  * authentication, like /healthz (which only says the process is up).
  */
 export function healthRouter({ db, temporal }: { db: Db; temporal: Client }): Router {
+  const namespace = temporal.options.namespace;
   const router = Router();
 
   router.get('/readyz', async (req, res) => {
@@ -22,9 +25,12 @@ export function healthRouter({ db, temporal }: { db: Db; temporal: Client }): Ro
       // SDK's retry interceptor can carry a call past its deadline, hence the backstop timer as well.
       check(
         () =>
-          temporal.connection.withDeadline(Date.now() + READINESS_TIMEOUT_MS, () =>
-            temporal.workflowService.getSystemInfo({}),
-          ),
+          temporal.connection.withDeadline(Date.now() + READINESS_TIMEOUT_MS, async () => {
+            await temporal.workflowService.getSystemInfo({});
+            // Without them every new contact's workflow start is refused (INVALID_ARGUMENT).
+            const missing = await missingSearchAttributes(temporal, namespace, SEARCH_ATTRIBUTES);
+            if (missing.length > 0) throw new MisconfiguredError(namespace, missing);
+          }),
         READINESS_TIMEOUT_MS + 500,
       ),
     ]);
@@ -36,6 +42,10 @@ export function healthRouter({ db, temporal }: { db: Db; temporal: Client }): Ro
     const down = Object.entries({ postgres, temporal: temporalStatus })
       .filter(([, result]) => result.status === 'down')
       .map(([name, result]) => `${name} (${result.reason})`);
+    const problems = [
+      ...(down.length > 0 ? [`${down.join(', ')} unavailable`] : []),
+      ...(temporalStatus.status === 'misconfigured' ? [`temporal ${temporalStatus.reason}`] : []),
+    ];
     res
       .status(503)
       .set('Retry-After', '5')
@@ -45,7 +55,7 @@ export function healthRouter({ db, temporal }: { db: Db; temporal: Client }): Ro
         type: 'about:blank',
         title: 'Service Unavailable',
         status: 503,
-        detail: `not ready: ${down.join(', ')} unavailable`,
+        detail: `not ready: ${problems.join('; ')}`,
         checks,
         instance: req.originalUrl,
         requestId: res.get('x-request-id'),
@@ -68,6 +78,7 @@ async function check(
     await Promise.race([probe(), timeout]);
     return { status: 'ok' };
   } catch (err) {
+    if (err instanceof MisconfiguredError) return { status: 'misconfigured', reason: err.message };
     return { status: 'down', reason: reasonOf(err) };
   } finally {
     clearTimeout(timer);
@@ -85,4 +96,11 @@ function reasonOf(err: unknown): string {
   if (message.startsWith('no answer within')) return message;
   // gRPC errors read "14 UNAVAILABLE: ..."
   return /^\d+ ([A-Z_]+):/.exec(message)?.[1] ?? 'error';
+}
+
+/** The namespace lacks what Pulse needs: no retry helps until an operator runs `pulse setup`. */
+class MisconfiguredError extends Error {
+  constructor(namespace: string, missing: string[]) {
+    super(`namespace "${namespace}" lacks search attributes ${missing.join(', ')} (run pulse setup)`);
+  }
 }

@@ -108,7 +108,7 @@ export const publishedSchema = z.object({ profileId: z.string(), version: z.int(
 
 export const livenessSchema = z.object({ status: z.literal('ok') });
 
-const checkSchema = z.enum(['ok', 'down']);
+const checkSchema = z.enum(['ok', 'down', 'misconfigured']);
 export const readinessSchema = z.object({ postgres: z.literal('ok'), temporal: z.literal('ok') });
 export const notReadySchema = problemSchema.extend({
   checks: z.object({ postgres: checkSchema, temporal: checkSchema }),

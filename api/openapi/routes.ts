@@ -97,12 +97,13 @@ export const ROUTES: RouteDoc[] = [
     path: '/readyz',
     operationId: 'readiness',
     summary: 'Readiness: Postgres and Temporal answer',
-    description: 'Runs `SELECT 1` and a Temporal `GetSystemInfo`, each with a 2 s limit.',
+    description:
+      "Runs `SELECT 1`, a Temporal `GetSystemInfo` and a check that the namespace has Pulse's search attributes, with a 2 s limit each. A namespace without them is `misconfigured`: the detail names the attributes; `pulse setup` adds them.",
     tag: 'operations',
     responses: {
       200: { description: 'both backing services answer', body: named('Readiness', readinessSchema) },
       503: {
-        description: 'at least one is down; `checks` and `detail` say which',
+        description: 'at least one is down or misconfigured; `checks` and `detail` say which',
         body: named('NotReady', notReadySchema),
         contentType: 'application/problem+json',
       },

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { connectTemporalClient } from '../../config/temporal';
+import { temporalSettingsAt } from '../../config/temporal-connection';
 import { createPool, type Db } from '../../db/pool';
 import { findFreePort } from '../../stack/free-port';
 import { startTemporalDevServer, type TemporalDevServer } from '../../stack/temporal-dev-server';
@@ -72,7 +73,7 @@ beforeAll(async () => {
   temporal = await startServer();
   db = createPool(process.env.DATABASE_URL!);
   // The API's own way of connecting (api/server.ts), default retries included.
-  client = await connectTemporalClient(temporal.address, 'default');
+  client = await connectTemporalClient(temporalSettingsAt(temporal.address));
   taskQueue = `fault-temporal-${randomUUID()}`;
   worker = await startInProcessWorker({ address: temporal.address, taskQueue, db });
   api = await startApi({ db, temporal: client, taskQueue });
