@@ -1,12 +1,13 @@
+import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../db/pool';
+import { isPermanentDataError, permanentErrorReason } from '../db/permanent-error';
+import { countContacts } from '../db/rescore';
 import { createActionActivities } from './actions';
-import { createApplyScoringRules } from './apply-scoring-rules';
+import { createOutboxMailer, type Mailer } from './mailer';
 import { createModifyEngagementScore } from './modify-engagement-score';
 import { createRecordScoreAdjustment } from './record-score-adjustment';
 import { createRescorePage } from './rescore-page';
-import { createExpirePoints } from './expire-points';
-import { countContacts } from '../db/rescore';
-import { createOutboxMailer, type Mailer } from './mailer';
+import { createScoringPasses } from './scoring-pass';
 import { createOutboxSmsProvider, type SmsProvider } from './sms-provider';
 
 /**
@@ -14,17 +15,37 @@ import { createOutboxSmsProvider, type SmsProvider } from './sms-provider';
  * mailer or SMS provider, messages are recorded in Postgres (email_outbox, sms_outbox).
  */
 export function createActivities({ db, mailer, sms }: { db: Db; mailer?: Mailer; sms?: SmsProvider }) {
-  return {
-    applyScoringRules: createApplyScoringRules(db),
+  return failFastOnPermanentErrors({
+    ...createScoringPasses(db),
     recordScoreAdjustment: createRecordScoreAdjustment(db),
     modifyEngagementScore: createModifyEngagementScore(db),
     rescorePage: createRescorePage(db),
-    expirePoints: createExpirePoints(db),
     countAccountContacts: (accountId: string) => countContacts(db, accountId),
     ...createActionActivities({
       db,
       mailer: mailer ?? createOutboxMailer(db),
       sms: sms ?? createOutboxSmsProvider(db),
     }),
-  };
+  });
+}
+
+/**
+ * A value Postgres refuses is refused on every retry: fail at once (non-retryable, type
+ * `PermanentDataError`) instead of retrying forever, so the caller gets an answer.
+ */
+function failFastOnPermanentErrors<T extends Record<string, (...args: never[]) => Promise<unknown>>>(
+  activities: T,
+): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, activity] of Object.entries(activities)) {
+    wrapped[name] = async (...args: never[]) => {
+      try {
+        return await activity(...args);
+      } catch (err) {
+        if (!isPermanentDataError(err)) throw err;
+        throw ApplicationFailure.nonRetryable(permanentErrorReason(err), 'PermanentDataError');
+      }
+    };
+  }
+  return wrapped as T;
 }

@@ -1,5 +1,5 @@
 import { createTransport, type NodemailerError } from 'nodemailer';
-import { insertEmailOutbox } from '../db/automation-actions';
+import { insertEmailOutbox } from '../db/outboxes';
 import type { Queryable } from '../db/pool';
 import { DeliveryError, type DeliveryFailure } from './delivery-error';
 

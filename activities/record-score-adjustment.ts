@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { insertInteractions, isInteractionApplied } from '../db/interactions';
+import { insertInteractions, readInteractionState, type InteractionState } from '../db/interactions';
 import { getProfile } from '../db/profiles';
 import type { Db } from '../db/pool';
 import { SCORE_ADJUSTMENT_TYPE } from '../domain/score-computation';
@@ -7,12 +7,13 @@ import type { ScoreAdjustmentRequest } from '../domain/scoring-messages';
 
 /**
  * Stores an adjustment as an interaction keyed by its id, for the scoring loop to apply. A retry
- * stores nothing new; `applied` tells the caller the adjustment was already scored earlier.
+ * stores nothing new; `state` tells the caller whether an earlier pass already applied it (or set
+ * it aside, with `reason`), or it waits for the next pass.
  */
 export function createRecordScoreAdjustment(db: Db) {
   return async function recordScoreAdjustment(
     input: ScoreAdjustmentRequest & { accountId: string; contactId: string },
-  ): Promise<{ applied: boolean }> {
+  ): Promise<{ state: InteractionState; reason: string | null }> {
     const profile = await getProfile(db, input.accountId, input.profileId);
     if (!profile)
       throw ApplicationFailure.nonRetryable(`profile "${input.profileId}" does not exist`, 'ProfileNotFound');
@@ -35,6 +36,7 @@ export function createRecordScoreAdjustment(db: Db) {
         },
       },
     ]);
-    return { applied: await isInteractionApplied(db, input.accountId, input.contactId, input.adjustmentId) };
+    const stored = await readInteractionState(db, input.accountId, input.contactId, input.adjustmentId);
+    return stored ?? { state: 'pending', reason: null };
   };
 }

@@ -2,8 +2,7 @@ import { Context } from '@temporalio/activity';
 import { listLiveProfiles } from '../db/profiles';
 import { withTransaction, type Db } from '../db/pool';
 import { awaitProfilePublishes, lockContactPage, readScoreVersions } from '../db/rescore';
-import { contactWorkflowId } from '../domain/ids';
-import { refreshScoresSignal } from '../workflows/definitions';
+import { refreshScores } from '../clients/contact-workflow';
 import { rescoreContacts } from './rescore';
 
 export interface RescorePageInput {
@@ -68,9 +67,7 @@ async function refreshRunningWorkflows(accountId: string, contactIds: string[]):
     await Promise.allSettled(
       contactIds
         .slice(i, i + CONCURRENCY)
-        .map((contactId) =>
-          client.workflow.getHandle(contactWorkflowId(accountId, contactId)).signal(refreshScoresSignal),
-        ),
+        .map((contactId) => refreshScores(client, { accountId, contactId })),
     );
   }
 }

@@ -1,4 +1,4 @@
-import { insertSmsOutbox } from '../db/automation-actions';
+import { insertSmsOutbox } from '../db/outboxes';
 import type { Queryable } from '../db/pool';
 
 export interface OutgoingSms {

@@ -19,7 +19,9 @@ import { rescoreRouter } from './profiles/rescore-router';
 import { startRescore } from '../clients/rescore-workflow';
 import { triggersRouter } from './triggers/router';
 import { scoreAdjustmentsRouter } from './contacts/score-adjustments';
-import { createApiMetrics } from './metrics';
+import { createApiMetrics, metricsRoute } from './metrics';
+import { ROUTES } from './openapi/routes';
+import { serve } from './route';
 import {
   DEFAULT_INGEST_RATE_LIMIT,
   memoryBuckets,
@@ -45,7 +47,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  const metrics = createApiMetrics();
+  const metrics = createApiMetrics(ROUTES, deps.db);
   app.use(metrics.record);
 
   app.use((req, res, next) => {
@@ -69,18 +71,17 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
   app.use(healthRouter(deps));
-  app.use(openapiRouter());
-  app.get('/metrics', metrics.expose);
+  app.use(openapiRouter(ROUTES));
+  serve(app.router, metricsRoute, metrics.expose);
 
+  // Operators send their token, not an API key: the admin routes come before authenticate (and
+  // check the token before they read a body).
+  app.use(adminRouter({ db: deps.db, operatorToken: deps.operatorToken }));
+  // The key first: a caller without one learns that, whatever its body holds.
+  app.use(authenticate(deps.db));
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   app.use(limitJsonDepth());
-  // Before authenticate: operators send their token, not an API key.
-  app.use(adminRouter({ db: deps.db, operatorToken: deps.operatorToken }));
-  app.use(authenticate(deps.db));
   // One bucket per key across both ingest routes.
   const ingestLimit = tokenBucketRateLimit(
     deps.rateLimit ?? DEFAULT_INGEST_RATE_LIMIT,

@@ -36,7 +36,7 @@ export function isUnavailableError(err: unknown): boolean {
   if (typeof e?.code === 'string' && PG_UNAVAILABLE_CODES.has(e.code)) return true;
   if (
     typeof e?.message === 'string' &&
-    /Connection terminated|timeout exceeded when trying to connect/i.test(e.message)
+    /Connection terminated|not queryable|timeout exceeded when trying to connect/i.test(e.message)
   )
     return true;
   return e?.cause !== undefined && e.cause !== err && isUnavailableError(e.cause);

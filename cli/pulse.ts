@@ -9,9 +9,9 @@ import type {
   contactScoreSchema,
   ingestResultSchema,
   ledgerSchema,
-  profileCollectionSchema,
   triggerCollectionSchema,
 } from '../api/openapi/response-schemas';
+import type { profileCollectionSchema } from '../api/profiles/response-schemas';
 import { defineAdminCommands } from './admin';
 import { defineSetupCommands } from './setup';
 import { ApiError, createApiClient, seg, type ApiClient } from './api-client';

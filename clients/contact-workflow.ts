@@ -1,9 +1,42 @@
-import type { Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { contactWorkflowId } from '../domain/ids';
-import type { InteractionRef } from '../domain/scoring-messages';
-import { interactionsReceivedSignal } from '../workflows/definitions';
+import type {
+  ContactScoreView,
+  InteractionRef,
+  ScoreAdjustmentRequest,
+  ScoreAdjustmentResult,
+} from '../domain/scoring-messages';
+import {
+  adjustScoreUpdate,
+  contactScoreQuery,
+  interactionsReceivedSignal,
+  refreshScoresSignal,
+} from '../workflows/definitions';
 import { accountAttribute, contactAttribute } from '../workflows/search-attributes';
 import type { contactScoringWorkflow } from '../workflows';
+
+/**
+ * The one gateway to a contact's scoring workflow: its id, its start options and search
+ * attributes, and every message callers send it. The API, activities, scripts and tests use it.
+ */
+
+export interface ContactRef {
+  accountId: string;
+  contactId: string;
+}
+
+/** How a contact workflow is started, whichever call starts it. */
+export function contactWorkflowStart(taskQueue: string, { accountId, contactId }: ContactRef) {
+  return {
+    workflowId: contactWorkflowId(accountId, contactId),
+    taskQueue,
+    args: [{ accountId, contactId }] as Parameters<typeof contactScoringWorkflow>,
+    typedSearchAttributes: [
+      { key: accountAttribute, value: accountId },
+      { key: contactAttribute, value: contactId },
+    ],
+  };
+}
 
 /**
  * Starts the contact's workflow if it is not running and signals it. Each call is a new signal,
@@ -19,15 +52,43 @@ export async function deliverInteractions(
   await temporal.workflow.signalWithStart<typeof contactScoringWorkflow, [InteractionRef[]]>(
     'contactScoringWorkflow',
     {
-      workflowId: contactWorkflowId(accountId, contactId),
-      taskQueue,
-      args: [{ accountId, contactId }],
+      ...contactWorkflowStart(taskQueue, { accountId, contactId }),
       signal: interactionsReceivedSignal,
       signalArgs: [refs],
-      typedSearchAttributes: [
-        { key: accountAttribute, value: accountId },
-        { key: contactAttribute, value: contactId },
-      ],
     },
   );
+}
+
+/**
+ * A manual score change as an update-with-start: answered once the change is applied and
+ * ledgered. The update id is the adjustment id, so a retried request is the same update.
+ */
+export async function adjustScore(
+  temporal: Client,
+  taskQueue: string,
+  contact: ContactRef,
+  request: ScoreAdjustmentRequest,
+): Promise<ScoreAdjustmentResult> {
+  return temporal.workflow.executeUpdateWithStart(adjustScoreUpdate, {
+    updateId: request.adjustmentId,
+    args: [request],
+    startWorkflowOperation: new WithStartWorkflowOperation('contactScoringWorkflow', {
+      ...contactWorkflowStart(taskQueue, contact),
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    }),
+  });
+}
+
+/** Scores were recomputed outside the workflow (a re-score): one pass picks them up. */
+export async function refreshScores(temporal: Client, contact: ContactRef): Promise<void> {
+  await contactWorkflowHandle(temporal, contact).signal(refreshScoresSignal);
+}
+
+/** What the workflow holds now (scores, pending work, trigger states, set-aside items). */
+export async function readContactWorkflow(temporal: Client, contact: ContactRef): Promise<ContactScoreView> {
+  return contactWorkflowHandle(temporal, contact).query(contactScoreQuery);
+}
+
+export function contactWorkflowHandle(temporal: Client, { accountId, contactId }: ContactRef) {
+  return temporal.workflow.getHandle<typeof contactScoringWorkflow>(contactWorkflowId(accountId, contactId));
 }

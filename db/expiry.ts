@@ -1,15 +1,5 @@
-import type { LedgerChange } from '../domain/score-computation';
+import { EXPIRY_RULE_PREFIX, type ExpiringPoints } from '../domain/point-expiry';
 import type { Queryable } from './pool';
-
-export const EXPIRY_RULE_PREFIX = 'expiry:';
-
-export interface ExpiringPoints {
-  profileId: string;
-  profileVersion: number;
-  interactionId: string;
-  ruleId: string;
-  delta: number;
-}
 
 /** Points of the contact's current versions whose time is up (`dueBy`) and that have not lapsed yet. */
 export async function readDuePoints(
@@ -54,33 +44,4 @@ export async function readNextExpiry(
     [accountId, contactId],
   );
   return rows[0]?.next ? new Date(rows[0].next).toISOString() : null;
-}
-
-/**
- * The ledger rows that take lapsed points back, starting from (and updating) the current scores.
- * The profile's floor and ceiling still hold; a lapse the bounds cut to nothing is recorded with
- * delta 0, because the row is also the mark that these points have lapsed.
- */
-export function lapseChanges(
-  due: readonly ExpiringPoints[],
-  current: Map<string, number>,
-  bounds: ReadonlyMap<string, { floor?: number | undefined; ceiling?: number | undefined }>,
-): LedgerChange[] {
-  return due.map((points) => {
-    const before = current.get(points.profileId) ?? 0;
-    const { floor, ceiling } = bounds.get(points.profileId) ?? {};
-    let scoreAfter = before - points.delta;
-    if (ceiling !== undefined && scoreAfter > ceiling)
-      scoreAfter = Math.max(ceiling, Math.min(before, scoreAfter));
-    if (floor !== undefined && scoreAfter < floor) scoreAfter = Math.min(floor, Math.max(before, scoreAfter));
-    current.set(points.profileId, scoreAfter);
-    return {
-      profileId: points.profileId,
-      profileVersion: points.profileVersion,
-      interactionId: points.interactionId,
-      ruleId: EXPIRY_RULE_PREFIX + points.ruleId,
-      delta: scoreAfter - before,
-      scoreAfter,
-    };
-  });
 }

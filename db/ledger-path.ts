@@ -4,6 +4,15 @@ import type { Queryable } from './pool';
 /** More batches than one call normally sees by far; past it, changeSteps' last step covers the rest. */
 const MAX_SEGMENTS = 2_000;
 
+/** The contact's last ledger row id ('0' when it has none). */
+export async function readLedgerEnd(db: Queryable, accountId: string, contactId: string): Promise<string> {
+  const { rows } = await db.query<{ last: string | null }>(
+    'SELECT max(id)::text AS last FROM score_ledger WHERE account_id = $1 AND contact_id = $2',
+    [accountId, contactId],
+  );
+  return rows[0]?.last ?? '0';
+}
+
 /**
  * The contact's ledger after `cursor`, batch by batch, and its last row id. The caller holds the
  * contact's lock, so no writer is between its inserts and ids only grow in commit order.
@@ -12,15 +21,10 @@ export async function readLedgerPath(
   db: Queryable,
   accountId: string,
   contactId: string,
-  cursor: string | null,
+  cursor: string,
 ): Promise<LedgerPath> {
-  const { rows: end } = await db.query<{ last: string | null }>(
-    'SELECT max(id)::text AS last FROM score_ledger WHERE account_id = $1 AND contact_id = $2',
-    [accountId, contactId],
-  );
-  const last = end[0]?.last ?? '0';
-  if (cursor === null || BigInt(cursor) >= BigInt(last))
-    return { cursor: last, batches: cursor === null ? null : [] };
+  const last = await readLedgerEnd(db, accountId, contactId);
+  if (BigInt(cursor) >= BigInt(last)) return { cursor: last, batches: [] };
   const { rows } = await db.query<{
     batch: string;
     profile_id: string;

@@ -33,6 +33,34 @@ export async function lockContact(db: Queryable, accountId: string, contactId: s
   return rowCount === 1;
 }
 
+/** The contact's score under one profile; null when it has none (empty). */
+export async function readContactScore(
+  db: Queryable,
+  accountId: string,
+  contactId: string,
+  profileId: string,
+): Promise<number | null> {
+  const { rows } = await db.query<{ score: number }>(
+    'SELECT score FROM contact_scores WHERE account_id = $1 AND contact_id = $2 AND profile_id = $3',
+    [accountId, contactId, profileId],
+  );
+  return rows[0]?.score ?? null;
+}
+
+/** The contact's score rows: score and the profile version it is of. */
+export async function readScoreRows(
+  db: Queryable,
+  accountId: string,
+  contactId: string,
+): Promise<{ profileId: string; version: number; score: number }[]> {
+  const { rows } = await db.query<{ profileId: string; version: number; score: number }>(
+    `SELECT profile_id AS "profileId", profile_version AS version, score
+     FROM contact_scores WHERE account_id = $1 AND contact_id = $2`,
+    [accountId, contactId],
+  );
+  return rows;
+}
+
 export async function readCurrentScores(
   db: Queryable,
   accountId: string,
@@ -170,7 +198,7 @@ export async function readLedger(
     `SELECT id::text, profile_id AS "profileId", profile_version AS "profileVersion", interaction_id AS "interactionId",
        rule_id AS "ruleId", delta, score_after AS "scoreAfter", rescore, created_at AS "createdAt"
      FROM score_ledger WHERE account_id = $1 AND contact_id = $2 AND ($3::text IS NULL OR profile_id = $3)
-     ORDER BY id DESC LIMIT $4`,
+     ORDER BY score_ledger.id DESC LIMIT $4`,
     [accountId, contactId, opts.profileId ?? null, opts.limit],
   );
   return rows;

@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import { SCORE_ADJUSTMENT_TYPE } from '../domain/score-computation';
 import type { StoredInteraction } from './interactions';
-import type { Db } from './pool';
+import { withTransaction, type Db } from './pool';
 
 export interface SimulationContact {
   contactId: string;
@@ -25,24 +25,20 @@ export async function forEachSimulationPage(
   visit: (contacts: SimulationContact[]) => void | Promise<void>,
   pageSize = SIMULATION_PAGE_SIZE,
 ): Promise<void> {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    let after: string | null = null;
-    for (;;) {
-      const page = await readPage(client, accountId, profileId, after, pageSize);
-      if (page.length === 0) break;
-      await visit(page);
-      if (page.length < pageSize) break;
-      after = page[page.length - 1]!.contactId;
-    }
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  await withTransaction(
+    db,
+    async (client) => {
+      let after: string | null = null;
+      for (;;) {
+        const page = await readPage(client, accountId, profileId, after, pageSize);
+        if (page.length === 0) break;
+        await visit(page);
+        if (page.length < pageSize) break;
+        after = page[page.length - 1]!.contactId;
+      }
+    },
+    'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+  );
 }
 
 async function readPage(

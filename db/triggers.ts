@@ -1,4 +1,4 @@
-import { automationReferenceProblems } from '../domain/automation-reference';
+import { automationReferenceProblems } from '../domain/automations/catalog';
 import { triggerSchema, type Trigger, type TriggerInput } from '../domain/trigger';
 import type { Queryable } from './pool';
 

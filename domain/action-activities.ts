@@ -4,6 +4,7 @@ import type {
   CreateTaskAction,
   ModifyScoreAction,
   SendEmailAction,
+  SegmentAction,
   SendSmsAction,
   TagAction,
 } from './actions';
@@ -21,6 +22,7 @@ export interface ActionActivities {
   createTask(action: CreateTaskAction): Promise<ActionOutcome>;
   addToCampaign(action: CampaignAction): Promise<ActionOutcome>;
   removeFromCampaign(action: CampaignAction): Promise<ActionOutcome>;
+  segmentByCurrentScore(action: SegmentAction): Promise<ActionOutcome>;
   modifyEngagementScore(action: ModifyScoreAction): Promise<ActionOutcome>;
   readContactForAutomation(contact: ContactRef): Promise<ContactForAutomation>;
 }

@@ -42,6 +42,12 @@ export interface CampaignAction extends ActionBase {
   campaignId: string;
 }
 
+/** Move the contact to the campaign of the band its current score (under `profileId`) falls in. */
+export interface SegmentAction extends ActionBase {
+  profileId: string;
+  bands: { min?: number | undefined; max?: number | undefined; campaignId: string }[];
+}
+
 export interface ModifyScoreAction extends ActionBase {
   profileId: string;
   points: number;
@@ -61,6 +67,8 @@ export interface AutomationInput {
   profileId: string;
   /** The score that made the trigger fire (null = empty). */
   score: number | null;
-  /** The trigger's configured input, e.g. `{ waitDays: 3, threshold: 20 }`. */
+  /** The threshold of the trigger's condition (`gte 20` → 20); absent for is_empty / is_not_empty. */
+  threshold?: number;
+  /** The trigger's configured input as its author wrote it, e.g. `{ waitDays: 3 }`. */
   params: Record<string, unknown>;
 }

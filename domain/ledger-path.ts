@@ -19,12 +19,12 @@ export interface LedgerBatch {
 }
 
 /**
- * What a scoring activity tells the workflow about the ledger: where it ends now, and the
- * batches written after the cursor the workflow handed in (null when it handed in none).
+ * What a scoring pass tells the workflow about the ledger: where it ends now, and the batches
+ * written after the cursor the workflow handed in.
  */
 export interface LedgerPath {
   cursor: string;
-  batches: LedgerBatch[] | null;
+  batches: LedgerBatch[];
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { LedgerPath } from './ledger-path';
-import type { LedgerChange, ProfileScore, ScoreChange } from './score-computation';
+import type { LedgerChange, ProfileScore } from './score-computation';
 import type { Trigger } from './trigger';
 import type { TriggerState } from './trigger-evaluation';
 
@@ -47,6 +47,13 @@ export interface ContactScoringInput {
   maxSignalsPerRun?: number;
 }
 
+/** An interaction the scoring pass could not apply under any retry, kept out of the inbox. */
+export interface SetAsideItem {
+  id: string;
+  type: string;
+  reason: string;
+}
+
 export interface CarriedState {
   scores: ProfileScore[];
   recentChanges: LedgerChange[];
@@ -57,53 +64,59 @@ export interface CarriedState {
   triggerStates: Record<string, TriggerState>;
   /** Automations started recently, told to stop sending when the contact enables do-not-disturb. */
   recentAutomations: string[];
-  nextExpiryAt?: string | null;
-  /** The last ledger row id this workflow has seen (absent in runs handed over before it was kept). */
-  ledgerCursor?: string | null;
+  nextExpiryAt: string | null;
+  /** The last ledger row id this workflow has seen; null before its first scoring pass. */
+  ledgerCursor: string | null;
+  recentlySetAside: SetAsideItem[];
 }
 
 /**
- * `ledgerCursor`: the last ledger row id the workflow has seen. Given (null: none yet), the result
- * carries the ledger path after it; absent (workflows from before it existed), no path is read.
+ * What every scoring pass is told: whose, and where the workflow is in the contact's ledger.
+ * `ledgerCursor` null: the run has not seen the ledger yet, and the pass starts it from where run
+ * `runId` started (recorded in Postgres by the run's first pass, so a retry finds the same place).
  */
-export interface ApplyScoringInput {
+export interface ScoringPassInput {
   accountId: string;
   contactId: string;
-  maxInteractions: number;
-  ledgerCursor?: string | null;
+  runId: string;
+  ledgerCursor: string | null;
 }
 
-export interface ExpirePointsInput {
-  accountId: string;
-  contactId: string;
+export interface ApplyScoringInput extends ScoringPassInput {
+  maxInteractions: number;
+}
+
+export interface ExpirePointsInput extends ScoringPassInput {
   /** The workflow's time when its timer fired (ms): due is judged by it, so time-skipping tests agree. */
   asOf: number;
-  ledgerCursor?: string | null;
 }
 
-export interface ApplyScoringResult {
+/** What a scoring pass (apply, expire, re-score pick-up) leaves behind, for the workflow to absorb. */
+export interface ScoringPassResult {
   contactExists: boolean;
+  /** Interactions this call claimed. */
   applied: number;
   /** The contact's applied interactions after this call, whichever earlier call applied them. */
-  appliedTotal?: number;
+  appliedTotal: number;
   /** True when more unapplied interactions were left than one call takes. */
   remaining: boolean;
   scores: ProfileScore[];
   /** The newest changes only: the ledger in Postgres has all of them. */
   recentChanges: LedgerChange[];
-  changeCount: number;
-  /** Profiles whose score this call changed, for trigger evaluation. */
-  scoreChanges: ScoreChange[];
   /** The account's triggers as of this call, so the workflow evaluates them deterministically. */
   triggers: Trigger[];
   /** The contact turned on do-not-disturb for all channels in this batch. */
   dndAllEnabled: boolean;
   /** Score adjustments applied by this call, so pending adjustment updates can answer. */
   appliedAdjustmentIds: string[];
+  /** Interactions (adjustments among them) this call set aside. */
+  setAside: SetAsideItem[];
   /** When the contact's next points lapse (rules with expiresAfterDays); null when none will. */
-  nextExpiryAt?: string | null;
-  /** The ledger since the workflow's cursor, when it handed one in. */
-  ledger?: LedgerPath;
+  nextExpiryAt: string | null;
+  /** The ledger after the workflow's cursor (or after its run's start), batch by batch. */
+  ledger: LedgerPath;
+  /** On a run's first pass: the scores the run started from, the baseline of `ledger`. */
+  runStartScores?: ProfileScore[];
 }
 
 export interface ContactScoreView {
@@ -117,4 +130,5 @@ export interface ContactScoreView {
   signalsThisRun: number;
   triggerStates: Record<string, TriggerState>;
   recentAutomations: string[];
+  recentlySetAside: SetAsideItem[];
 }

@@ -2,14 +2,13 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { asyncLocalStorage } from '@temporalio/activity';
 import { z } from 'zod';
+import { readActionContact, type ActionContact } from '../../db/action-contacts';
 import {
   insertFinalOutcome,
-  readActionContact,
   readActionRecord,
-  type ActionContact,
   type ActionIdentity,
   type ActionRecord,
-} from '../../db/automation-actions';
+} from '../../db/action-log';
 import { withTransaction, type Db, type Queryable } from '../../db/pool';
 import { ACTION_VALIDATION_ERROR } from '../../domain/action-activities';
 import type { ActionOutcome } from '../../domain/actions';
@@ -34,7 +33,8 @@ export type ActionKind =
   | 'remove_tag'
   | 'create_task'
   | 'add_to_campaign'
-  | 'remove_from_campaign';
+  | 'remove_from_campaign'
+  | 'segment_by_score';
 
 export const actionBaseSchema = z.object({
   actionKey: z.string().min(1).max(512),

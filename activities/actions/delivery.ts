@@ -1,17 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { readActionContact, type ActionContact, type DndChannel } from '../../db/action-contacts';
+import { readActionRecord, type ActionIdentity, type ActionRecord } from '../../db/action-log';
 import {
   claimDelivery,
   markDelivered,
   noteUncertainDelivery,
-  readActionContact,
-  readActionRecord,
   recordSkip,
   releaseDelivery,
-  type ActionContact,
-  type ActionIdentity,
-  type ActionRecord,
-  type DndChannel,
-} from '../../db/automation-actions';
+} from '../../db/delivery-claims';
 import type { Db } from '../../db/pool';
 import type { ActionOutcome, Channel } from '../../domain/actions';
 import { deliveryFailureOf } from '../delivery-error';

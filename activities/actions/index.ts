@@ -2,7 +2,7 @@ import type { Db } from '../../db/pool';
 import type { ActionActivities } from '../../domain/action-activities';
 import type { Mailer } from '../mailer';
 import type { SmsProvider } from '../sms-provider';
-import { createAddToCampaign, createRemoveFromCampaign } from './campaigns';
+import { createAddToCampaign, createRemoveFromCampaign, createSegmentByCurrentScore } from './campaigns';
 import { DEFAULT_SENDING_LEASE_MS } from './delivery';
 import { createSendEmail } from './email';
 import { createReadContactForAutomation } from './read-contact';
@@ -42,5 +42,6 @@ export function createActionActivities({
     createTask: createCreateTask(db),
     addToCampaign: createAddToCampaign(db),
     removeFromCampaign: createRemoveFromCampaign(db),
+    segmentByCurrentScore: createSegmentByCurrentScore(db),
   } satisfies Omit<ActionActivities, 'modifyEngagementScore'>;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readContactForAutomation as readContact } from '../../db/automation-actions';
+import { readContactForAutomation as readContact } from '../../db/action-contacts';
 import type { Db } from '../../db/pool';
 import type { ContactForAutomation, ContactRef } from '../../domain/action-activities';
 import { entityIdSchema } from '../../domain/ids';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addContactTag, removeContactTag } from '../../db/automation-actions';
+import { addContactTag, removeContactTag } from '../../db/contact-tags';
 import type { Db } from '../../db/pool';
 import type { ActionOutcome, TagAction } from '../../domain/actions';
 import { actionBaseSchema, parseInput, runRecordedAction } from './action-log';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { insertContactTask, type ActionContact } from '../../db/automation-actions';
+import type { ActionContact } from '../../db/action-contacts';
+import { insertContactTask } from '../../db/contact-tasks';
 import type { Db } from '../../db/pool';
 import type { ActionOutcome, CreateTaskAction } from '../../domain/actions';
 import { actionBaseSchema, actionDigest, parseInput, runRecordedAction } from './action-log';

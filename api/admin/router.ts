@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import express, { Router } from 'express';
 import {
   createAccount,
   createApiKey,
@@ -12,16 +12,10 @@ import {
 } from '../../db/accounts';
 import type { Db } from '../../db/pool';
 import { HttpError } from '../http-error';
-import { parsed, validate } from '../middleware/validate';
+import { limitJsonDepth } from '../middleware/json-depth';
+import { parsed, serve } from '../route';
 import { requireOperator } from './operator-auth';
-import {
-  accountParamsSchema,
-  createAccountSchema,
-  createKeySchema,
-  keyParamsSchema,
-  rotateKeySchema,
-  updateAccountSchema,
-} from './schemas';
+import { adminRoutes as routes } from './routes';
 
 /**
  * Accounts and their API keys, for operators (PULSE_OPERATOR_TOKEN), across all accounts. The
@@ -29,59 +23,59 @@ import {
  */
 export function adminRouter({ db, operatorToken }: { db: Db; operatorToken: string | undefined }): Router {
   const router = Router();
-  router.use('/admin', requireOperator(operatorToken));
+  // The token first, then the body: these routes sit before the app's own authenticate and parser.
+  router.use(
+    '/admin',
+    requireOperator(operatorToken),
+    express.json({ limit: '64kb', type: ['application/json', 'application/*+json'] }),
+    limitJsonDepth(),
+  );
 
-  router.get('/admin/accounts', async (_req, res) => {
+  serve(router, routes.listAccounts, async (_req, res) => {
     res.json({ accounts: await listAccounts(db) });
   });
 
-  const create = { body: createAccountSchema };
-  router.post('/admin/accounts', validate(create), async (_req, res) => {
-    const { body } = parsed(res, create);
+  serve(router, routes.createAccount, async (_req, res) => {
+    const { body } = parsed(res, routes.createAccount);
     const account = await createAccount(db, body);
     if (!account) throw new HttpError(409, 'Conflict', `account "${body.id}" already exists`);
     res.status(201).location(`/admin/accounts/${account.id}`).json(account);
   });
 
-  const one = { params: accountParamsSchema };
-  router.get('/admin/accounts/:accountId', validate(one), async (_req, res) => {
-    res.json(await findAccount(db, parsed(res, one).params.accountId));
+  serve(router, routes.getAccount, async (_req, res) => {
+    res.json(await findAccount(db, parsed(res, routes.getAccount).params.accountId));
   });
 
-  const update = { params: accountParamsSchema, body: updateAccountSchema };
-  router.patch('/admin/accounts/:accountId', validate(update), async (_req, res) => {
-    const { params, body } = parsed(res, update);
+  serve(router, routes.updateAccount, async (_req, res) => {
+    const { params, body } = parsed(res, routes.updateAccount);
     const account = await setAccountDisabled(db, params.accountId, body.disabled);
     if (!account) throw accountNotFound(params.accountId);
     res.json(account);
   });
 
-  router.get('/admin/accounts/:accountId/keys', validate(one), async (_req, res) => {
-    const { accountId } = parsed(res, one).params;
+  serve(router, routes.listKeys, async (_req, res) => {
+    const { accountId } = parsed(res, routes.listKeys).params;
     await findAccount(db, accountId);
     res.json({ keys: await listApiKeys(db, accountId) });
   });
 
-  const createKey = { params: accountParamsSchema, body: createKeySchema };
-  router.post('/admin/accounts/:accountId/keys', validate(createKey), async (_req, res) => {
-    const { params, body } = parsed(res, createKey);
+  serve(router, routes.createKey, async (_req, res) => {
+    const { params, body } = parsed(res, routes.createKey);
     await findAccount(db, params.accountId);
     const issued = await createApiKey(db, { accountId: params.accountId, ...body });
     const record = (await listApiKeys(db, params.accountId)).find((k) => k.id === issued.id)!;
     res.status(201).json({ ...record, key: issued.key });
   });
 
-  const oneKey = { params: keyParamsSchema };
-  router.delete('/admin/accounts/:accountId/keys/:keyId', validate(oneKey), async (_req, res) => {
-    const { accountId, keyId } = parsed(res, oneKey).params;
+  serve(router, routes.revokeKey, async (_req, res) => {
+    const { accountId, keyId } = parsed(res, routes.revokeKey).params;
     const key = await revokeApiKey(db, accountId, keyId);
     if (!key) throw keyNotFound(accountId, keyId);
     res.json(key);
   });
 
-  const rotate = { params: keyParamsSchema, body: rotateKeySchema };
-  router.post('/admin/accounts/:accountId/keys/:keyId/rotate', validate(rotate), async (_req, res) => {
-    const { params, body } = parsed(res, rotate);
+  serve(router, routes.rotateKey, async (_req, res) => {
+    const { params, body } = parsed(res, routes.rotateKey);
     const result = await rotateApiKey(db, { ...params, overlapSeconds: body.overlapSeconds });
     if (result.status === 'not-found') throw keyNotFound(params.accountId, params.keyId);
     if (result.status === 'not-live') throw notLive(result.previous);

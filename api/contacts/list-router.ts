@@ -1,17 +1,16 @@
 import { Router } from 'express';
 import type { Db } from '../../db/pool';
-import { principalOf, requireScope } from '../middleware/authenticate';
-import { parsed, validate } from '../middleware/validate';
-import { contactListQuerySchema } from './list-schemas';
+import { principalOf } from '../middleware/authenticate';
+import { parsed, serve } from '../route';
 import { invalidField, readContactPage } from './list-service';
+import { listContactsRoute } from './routes';
 
 /** GET /contacts: the account's contacts filtered by score and tags, in keyset-paged order. */
 export function contactListRouter({ db }: { db: Db }): Router {
   const router = Router();
 
-  const list = { query: contactListQuerySchema };
-  router.get('/contacts', requireScope('read'), validate(list), async (_req, res) => {
-    const { cursor, limit, ...filter } = parsed(res, list).query;
+  serve(router, listContactsRoute, async (_req, res) => {
+    const { cursor, limit, ...filter } = parsed(res, listContactsRoute).query;
     const page = await readContactPage(
       db,
       principalOf(res).accountId,

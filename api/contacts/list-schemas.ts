@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CONTACT_SORTS, type ContactSortKey } from '../../db/contact-queries';
 import { entityIdSchema } from '../../domain/ids';
+import { textInteger } from '../text-integer';
 
 export const MAX_FILTER_TAGS = 20;
 export const MAX_PAGE_SIZE = 200;
@@ -26,14 +27,6 @@ const tagsSchema = z
   ])
   .pipe(z.array(tagSchema).min(1).max(MAX_FILTER_TAGS))
   .describe('the contact must carry every tag; repeat the parameter or give a comma-separated list');
-
-/** Query strings carry text: an integer must be written as one (a blank value is not 0). */
-const queryInteger = <T extends z.ZodType<number, number>>(schema: T) =>
-  z
-    .string()
-    .regex(/^-?\d{1,10}$/, 'must be an integer')
-    .transform(Number)
-    .pipe(schema);
 
 const rangeBounds = (
   v: { minScore?: number | undefined; maxScore?: number | undefined },
@@ -93,7 +86,7 @@ export function cursorSortProblem(cursor: ContactSortKey | undefined, sort: stri
 }
 
 const pageFields = {
-  limit: queryInteger(z.int().min(1).max(MAX_PAGE_SIZE)).default(DEFAULT_PAGE_SIZE),
+  limit: textInteger(z.int().min(1).max(MAX_PAGE_SIZE)).default(DEFAULT_PAGE_SIZE),
   cursor: cursorSchema.optional(),
 };
 
@@ -125,8 +118,8 @@ export type ContactListFilter = z.output<typeof contactFilterSchema>;
 export const contactListQuerySchema = z
   .strictObject({
     profile: entityIdSchema.optional().describe(filterDescriptions.profile),
-    minScore: queryInteger(scoreSchema).optional().describe(filterDescriptions.minScore),
-    maxScore: queryInteger(scoreSchema).optional().describe(filterDescriptions.maxScore),
+    minScore: textInteger(scoreSchema).optional().describe(filterDescriptions.minScore),
+    maxScore: textInteger(scoreSchema).optional().describe(filterDescriptions.maxScore),
     empty: z
       .stringbool({ truthy: ['true'], falsy: ['false'], case: 'sensitive' })
       .optional()

@@ -5,7 +5,7 @@ import { encodeCursor, type ContactListFilter, type ContactPage } from './list-s
 
 /** A 400 naming one field, shaped like the ones validation produces. */
 export function invalidField(path: string, message: string): HttpError {
-  return new HttpError(400, 'Invalid request', `${path}: ${message}`, [{ path, message }]);
+  return HttpError.field(path, message);
 }
 
 /**

@@ -1,15 +1,14 @@
 import type { Client } from '@temporalio/client';
 import { Router, type RequestHandler } from 'express';
 import { getContact, upsertContact } from '../../db/contacts';
-import { insertInteractions } from '../../db/interactions';
+import { insertInteractions, listSetAsideInteractions } from '../../db/interactions';
 import type { Db } from '../../db/pool';
 import { readContactProfileScores, readLedger } from '../../db/scores';
-import { interactionBatchSchema } from '../../domain/interaction';
-import { requireScope, principalOf } from '../middleware/authenticate';
-import { parsed, validate } from '../middleware/validate';
+import { principalOf } from '../middleware/authenticate';
+import { parsed, serve } from '../route';
 import { HttpError } from '../http-error';
 import { deliverInteractions } from '../../clients/contact-workflow';
-import { contactBodySchema, contactParamsSchema, ledgerQuerySchema } from './schemas';
+import { contactRoutes as routes } from './routes';
 
 export function contactsRouter(deps: {
   db: Db;
@@ -21,31 +20,33 @@ export function contactsRouter(deps: {
   const { db, temporal, taskQueue } = deps;
   const router = Router();
 
-  const upsert = { body: contactBodySchema };
-  router.post('/contacts', requireScope('write'), validate(upsert), async (_req, res) => {
-    const { body } = parsed(res, upsert);
+  serve(router, routes.upsert, async (_req, res) => {
+    const { body } = parsed(res, routes.upsert);
     const { contact, created } = await upsertContact(db, principalOf(res).accountId, body);
     res.status(created ? 201 : 200).json(contact);
   });
 
-  const one = { params: contactParamsSchema };
-  router.get('/contacts/:contactId', requireScope('read'), validate(one), async (_req, res) => {
+  serve(router, routes.get, async (_req, res) => {
     const { accountId } = principalOf(res);
-    const { contactId } = parsed(res, one).params;
+    const { contactId } = parsed(res, routes.get).params;
     const contact = await getContact(db, accountId, contactId);
     if (!contact) throw HttpError.notFound(`contact "${contactId}"`);
     res.json({ ...contact, scores: await readContactProfileScores(db, accountId, contactId) });
   });
 
-  const ingest = { params: contactParamsSchema, body: interactionBatchSchema };
-  router.post(
-    '/contacts/:contactId/interactions',
-    requireScope('write'),
-    deps.ingestLimit,
-    validate(ingest),
+  serve(router, routes.setAside, async (_req, res) => {
+    const { accountId } = principalOf(res);
+    const { contactId } = parsed(res, routes.setAside).params;
+    if (!(await getContact(db, accountId, contactId))) throw HttpError.notFound(`contact "${contactId}"`);
+    res.json({ items: await listSetAsideInteractions(db, accountId, contactId, 100) });
+  });
+
+  serve(
+    router,
+    routes.ingest,
     async (_req, res) => {
       const { accountId } = principalOf(res);
-      const { params, body: interactions } = parsed(res, ingest);
+      const { params, body: interactions } = parsed(res, routes.ingest);
       // Stored before the signal: the workflow reads interactions from Postgres, and a crash
       // between the two leaves them for the next delivery or sweep instead of losing them. The
       // foreign key answers "does the contact exist" in the same statement (one round trip less).
@@ -62,21 +63,21 @@ export function contactsRouter(deps: {
       await deliverInteractions(temporal, taskQueue, accountId, params.contactId, refs);
       res.status(202).json({ accepted: inserted.length, duplicates });
     },
+    { before: [deps.ingestLimit] },
   );
 
-  router.get('/contacts/:contactId/score', requireScope('read'), validate(one), async (_req, res) => {
+  serve(router, routes.score, async (_req, res) => {
     const { accountId } = principalOf(res);
-    const { contactId } = parsed(res, one).params;
+    const { contactId } = parsed(res, routes.score).params;
     if (!(await getContact(db, accountId, contactId))) throw HttpError.notFound(`contact "${contactId}"`);
     const profiles = await readContactProfileScores(db, accountId, contactId);
     const primary = profiles.find((p) => p.isDefault) ?? profiles[0];
     res.json({ contactId, score: primary?.score ?? null, profileId: primary?.profileId ?? null, profiles });
   });
 
-  const ledger = { params: contactParamsSchema, query: ledgerQuerySchema };
-  router.get('/contacts/:contactId/ledger', requireScope('read'), validate(ledger), async (_req, res) => {
+  serve(router, routes.ledger, async (_req, res) => {
     const { accountId } = principalOf(res);
-    const { params, query } = parsed(res, ledger);
+    const { params, query } = parsed(res, routes.ledger);
     if (!(await getContact(db, accountId, params.contactId)))
       throw HttpError.notFound(`contact "${params.contactId}"`);
     res.json({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { entityIdSchema } from '../../domain/ids';
+import { textInteger } from '../text-integer';
 
 export const contactParamsSchema = z.strictObject({ contactId: entityIdSchema });
 
@@ -18,5 +19,23 @@ export const contactBodySchema = z.strictObject({
 
 export const ledgerQuerySchema = z.strictObject({
   profile: entityIdSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: textInteger(z.int().min(1).max(500)).default(50),
+});
+
+export const adjustmentBodySchema = z.strictObject({
+  /** Optional idempotency key: a retried request with the same id changes the score once. */
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
+    .optional(),
+  profileId: entityIdSchema,
+  points: z
+    .number()
+    .int()
+    .min(-10_000)
+    .max(10_000)
+    .refine((p) => p !== 0, 'must not be 0'),
+  reason: z.string().min(1).max(500),
 });

@@ -1,34 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { Router, type RequestHandler } from 'express';
-import { z } from 'zod';
+import { adjustScore } from '../../clients/contact-workflow';
 import { getContact } from '../../db/contacts';
 import type { Db } from '../../db/pool';
-import { contactWorkflowId, entityIdSchema } from '../../domain/ids';
-import { adjustScoreUpdate } from '../../workflows/definitions';
-import { accountAttribute, contactAttribute } from '../../workflows/search-attributes';
 import { HttpError } from '../http-error';
-import { principalOf, requireScope } from '../middleware/authenticate';
-import { parsed, validate } from '../middleware/validate';
-import { contactParamsSchema } from './schemas';
-
-export const adjustmentBodySchema = z.strictObject({
-  /** Optional idempotency key: a retried request with the same id changes the score once. */
-  id: z
-    .string()
-    .min(1)
-    .max(200)
-    .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
-    .optional(),
-  profileId: entityIdSchema,
-  points: z
-    .number()
-    .int()
-    .min(-10_000)
-    .max(10_000)
-    .refine((p) => p !== 0, 'must not be 0'),
-  reason: z.string().min(1).max(500),
-});
+import { principalOf } from '../middleware/authenticate';
+import { parsed, serve } from '../route';
+import { contactRoutes } from './routes';
 
 /**
  * "See and update the score": a Temporal Update on the contact's workflow (started if needed),
@@ -42,53 +21,44 @@ export function scoreAdjustmentsRouter(deps: {
   ingestLimit: RequestHandler;
 }): Router {
   const router = Router();
-  const schemas = { params: contactParamsSchema, body: adjustmentBodySchema };
-  router.post(
-    '/contacts/:contactId/score-adjustments',
-    requireScope('write'),
-    deps.ingestLimit,
-    validate(schemas),
+  const route = contactRoutes.adjustScore;
+  serve(
+    router,
+    route,
     async (_req, res) => {
       const principal = principalOf(res);
-      const { params, body } = parsed(res, schemas);
+      const { params, body } = parsed(res, route);
       const { accountId } = principal;
       if (!(await getContact(deps.db, accountId, params.contactId)))
         throw HttpError.notFound(`contact "${params.contactId}"`);
       const adjustmentId = `adj:${body.id ?? randomUUID()}`;
-      const workflowId = contactWorkflowId(accountId, params.contactId);
       try {
-        const result = await deps.temporal.workflow.executeUpdateWithStart(adjustScoreUpdate, {
-          updateId: adjustmentId,
-          args: [
-            {
-              adjustmentId,
-              profileId: body.profileId,
-              points: body.points,
-              reason: body.reason,
-              actor: principal.keyId,
-            },
-          ],
-          startWorkflowOperation: new WithStartWorkflowOperation('contactScoringWorkflow', {
-            workflowId,
-            taskQueue: deps.taskQueue,
-            args: [{ accountId, contactId: params.contactId }],
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            typedSearchAttributes: [
-              { key: accountAttribute, value: accountId },
-              { key: contactAttribute, value: params.contactId },
-            ],
-          }),
-        });
+        const result = await adjustScore(
+          deps.temporal,
+          deps.taskQueue,
+          { accountId, contactId: params.contactId },
+          {
+            adjustmentId,
+            profileId: body.profileId,
+            points: body.points,
+            reason: body.reason,
+            actor: principal.keyId,
+          },
+        );
         res.status(201).json(result);
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError) {
           const refusal = rootCause(err);
           if (refusal.type === 'ProfileNotFound') throw HttpError.notFound(`profile "${body.profileId}"`);
+          // Postgres refused a value of it: no retry will change that, and nothing was applied.
+          if (refusal.type === 'AdjustmentSetAside' || refusal.type === 'PermanentDataError')
+            throw new HttpError(422, 'Unprocessable adjustment', refusal.message);
           throw new HttpError(409, 'Conflict', refusal.message);
         }
         throw err;
       }
     },
+    { before: [deps.ingestLimit] },
   );
   return router;
 }

@@ -3,13 +3,44 @@ import { Router } from 'express';
 import { missingSearchAttributes } from '../../config/temporal';
 import type { Db } from '../../db/pool';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { livenessSchema, notReadySchema, readinessSchema } from '../openapi/response-schemas';
+import { defineRoute, named, serve } from '../route';
 
 /** Each check's time limit. A Kubernetes readinessProbe should allow a little more (timeoutSeconds: 3). */
 export const READINESS_TIMEOUT_MS = 2_000;
 
 type CheckResult = 'ok' | 'down' | 'misconfigured';
 
+export const healthRoutes = {
+  liveness: defineRoute({
+    method: 'get',
+    path: '/healthz',
+    operationId: 'liveness',
+    summary: 'Liveness: the process is up',
+    tag: 'operations',
+    responses: { 200: { description: 'up', body: named('Liveness', livenessSchema) } },
+  }),
+  readiness: defineRoute({
+    method: 'get',
+    path: '/readyz',
+    operationId: 'readiness',
+    summary: 'Readiness: Postgres and Temporal answer',
+    description:
+      "Runs `SELECT 1`, a Temporal `GetSystemInfo` and a check that the namespace has Pulse's search attributes, with a 2 s limit each. A namespace without them is `misconfigured`: the detail names the attributes; `pulse setup` adds them.",
+    tag: 'operations',
+    responses: {
+      200: { description: 'both backing services answer', body: named('Readiness', readinessSchema) },
+      503: {
+        description: 'at least one is down or misconfigured; `checks` and `detail` say which',
+        body: named('NotReady', notReadySchema),
+        contentType: 'application/problem+json',
+      },
+    },
+  }),
+};
+
 /**
+ * GET /healthz: the process is up.
  * GET /readyz: can this process serve requests that need its backing services? 200 when both
  * answer within the timeout, else 503 problem+json naming what is down. Mounted before
  * authentication, like /healthz (which only says the process is up).
@@ -18,7 +49,11 @@ export function healthRouter({ db, temporal }: { db: Db; temporal: Client }): Ro
   const namespace = temporal.options.namespace;
   const router = Router();
 
-  router.get('/readyz', async (req, res) => {
+  serve(router, healthRoutes.liveness, (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  serve(router, healthRoutes.readiness, async (req, res) => {
     const [postgres, temporalStatus] = await Promise.all([
       check(() => db.query('SELECT 1'), READINESS_TIMEOUT_MS),
       // getSystemInfo is the call every SDK client makes first: it needs the frontend to answer. The

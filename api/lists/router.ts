@@ -9,47 +9,39 @@ import {
   updateSmartList,
   type SmartListRecord,
 } from '../../db/smart-lists';
-import {
-  contactFilterSchema,
-  contactPageQuerySchema,
-  cursorSortProblem,
-  type ContactListFilter,
-} from '../contacts/list-schemas';
+import { contactFilterSchema, cursorSortProblem, type ContactListFilter } from '../contacts/list-schemas';
 import { invalidField, readContactPage } from '../contacts/list-service';
 import { HttpError } from '../http-error';
-import { principalOf, requireScope } from '../middleware/authenticate';
-import { parsed, validate } from '../middleware/validate';
-import { createSmartListSchema, smartListParamsSchema, updateSmartListSchema } from './schemas';
+import { principalOf } from '../middleware/authenticate';
+import { parsed, serve } from '../route';
+import { listRoutes as routes } from './routes';
 
 /** Smart lists: named, saved contact filters whose members are computed when asked for. */
 export function listsRouter({ db }: { db: Db }): Router {
   const router = Router();
 
-  router.get('/lists', requireScope('read'), async (_req, res) => {
+  serve(router, routes.list, async (_req, res) => {
     const lists = await listSmartLists(db, principalOf(res).accountId);
     res.json({ lists: lists.map(present) });
   });
 
-  const create = { body: createSmartListSchema };
-  router.post('/lists', requireScope('write'), validate(create), async (_req, res) => {
+  serve(router, routes.create, async (_req, res) => {
     const { accountId } = principalOf(res);
-    const { name, filter } = parsed(res, create).body;
+    const { name, filter } = parsed(res, routes.create).body;
     await requireProfile(db, accountId, filter);
     const list = await createSmartList(db, accountId, { name, filter });
     if (!list) throw nameTaken(name);
     res.status(201).location(`/lists/${list.id}`).json(present(list));
   });
 
-  const one = { params: smartListParamsSchema };
-  router.get('/lists/:listId', requireScope('read'), validate(one), async (_req, res) => {
-    const { listId } = parsed(res, one).params;
+  serve(router, routes.get, async (_req, res) => {
+    const { listId } = parsed(res, routes.get).params;
     res.json(present(await findList(db, principalOf(res).accountId, listId)));
   });
 
-  const update = { params: smartListParamsSchema, body: updateSmartListSchema };
-  router.patch('/lists/:listId', requireScope('write'), validate(update), async (_req, res) => {
+  serve(router, routes.update, async (_req, res) => {
     const { accountId } = principalOf(res);
-    const { params, body } = parsed(res, update);
+    const { params, body } = parsed(res, routes.update);
     if (body.filter) await requireProfile(db, accountId, body.filter);
     const list = await updateSmartList(db, accountId, params.listId, body);
     if (list === 'name-taken') throw nameTaken(body.name!);
@@ -57,17 +49,16 @@ export function listsRouter({ db }: { db: Db }): Router {
     res.json(present(list));
   });
 
-  router.delete('/lists/:listId', requireScope('write'), validate(one), async (_req, res) => {
-    const { listId } = parsed(res, one).params;
+  serve(router, routes.delete, async (_req, res) => {
+    const { listId } = parsed(res, routes.delete).params;
     const deleted = await deleteSmartList(db, principalOf(res).accountId, listId);
     if (!deleted) throw HttpError.notFound(`list "${listId}"`);
     res.status(204).end();
   });
 
-  const members = { params: smartListParamsSchema, query: contactPageQuerySchema };
-  router.get('/lists/:listId/contacts', requireScope('read'), validate(members), async (_req, res) => {
+  serve(router, routes.members, async (_req, res) => {
     const { accountId } = principalOf(res);
-    const { params, query } = parsed(res, members);
+    const { params, query } = parsed(res, routes.members);
     const { filter } = present(await findList(db, accountId, params.listId));
     // The list's sort may have been changed since the cursor was issued.
     const problem = cursorSortProblem(query.cursor, filter.sort);

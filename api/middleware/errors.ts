@@ -37,7 +37,10 @@ function toHttpError(err: unknown): HttpError {
         ? { path: 'body', message: 'not valid JSON (or not an object or array at the top level)' }
         : message.startsWith('Failed to decode param')
           ? { path: 'params', message: 'a path parameter is not valid percent-encoding' }
-          : undefined;
+          : e.status === 400
+            ? // e.g. a gzip or br body that does not decode (zlib's own words follow)
+              { path: 'body', message: `could not be read: ${message}` }
+            : undefined;
     return new HttpError(
       e.status,
       e.status === 413 ? 'Payload Too Large' : 'Invalid request',

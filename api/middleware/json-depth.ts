@@ -13,10 +13,7 @@ export function limitJsonDepth(maxDepth = MAX_JSON_DEPTH): RequestHandler {
   return (req, _res, next) => {
     const tooDeep = findTooDeep(req.body, maxDepth);
     if (tooDeep) {
-      const message = `nested deeper than ${maxDepth} levels`;
-      return next(
-        new HttpError(400, 'Invalid request', `${tooDeep}: ${message}`, [{ path: tooDeep, message }]),
-      );
+      return next(HttpError.field(tooDeep, `nested deeper than ${maxDepth} levels`));
     }
     next();
   };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { STORABLE_TEXT_PATTERN } from '../middleware/storable-text';
 import { problemSchema } from './response-schemas';
-import { ROUTES, type Named, type ResponseDoc, type RouteDoc } from './routes';
+import type { Named, ResponseDoc, RouteDoc } from '../route';
 
 /**
  * The OpenAPI 3.1 document, generated with zod's own z.toJSONSchema from the schemas the routes
@@ -20,7 +21,7 @@ type Io = 'input' | 'output';
 const PROBLEM: Named = { name: 'Problem', schema: problemSchema };
 const PROBLEM_JSON = 'application/problem+json';
 
-export function buildOpenApiDocument(routes: readonly RouteDoc[] = ROUTES): JsonSchema {
+export function buildOpenApiDocument(routes: readonly RouteDoc[]): JsonSchema {
   const components = new Components();
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
@@ -143,6 +144,7 @@ function parametersOf(schema: z.ZodObject, location: 'path' | 'query'): JsonSche
         ? ['integer', 'number', 'boolean', 'array'].includes(String(parsedType))
         : false;
     const { description, ...paramSchema } = useOutput ? asOutput! : asInput;
+    markNulFree(paramSchema);
     return {
       name,
       in: location,
@@ -171,11 +173,27 @@ class Components {
   }
 }
 
-/** z.toJSONSchema minus the $schema header, which an OpenAPI schema object does not carry. */
+/**
+ * z.toJSONSchema minus the $schema header, which an OpenAPI schema object does not carry. What
+ * a client sends says, string by string, that it holds no NUL: the API refuses it everywhere
+ * (api/middleware/storable-text.ts).
+ */
 function toJson(schema: z.ZodType, io: Io): JsonSchema {
   const { $schema: _ignored, ...json } = z.toJSONSchema(schema, {
     io,
     target: 'draft-2020-12',
   }) as JsonSchema;
+  if (io === 'input') markNulFree(json);
   return json;
+}
+
+/** Free-text strings (no pattern, format or fixed values of their own) get the NUL-free pattern, in place. */
+export function markNulFree<T>(node: T): T {
+  if (Array.isArray(node)) node.forEach(markNulFree);
+  if (node === null || typeof node !== 'object' || Array.isArray(node)) return node;
+  const schema = node as JsonSchema;
+  const constrained = ['pattern', 'format', 'enum', 'const', 'allOf'].some((k) => k in schema);
+  if (schema.type === 'string' && !constrained) schema.pattern = STORABLE_TEXT_PATTERN;
+  Object.values(schema).forEach(markNulFree);
+  return node;
 }

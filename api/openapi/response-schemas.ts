@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import { triggerSchema } from '../../domain/trigger';
-import { interactionSchema, MAX_INTERACTIONS_PER_REQUEST } from '../../domain/interaction';
-import { ruleSchema } from '../../domain/rule';
 
 /**
- * What the routes answer, as zod schemas. The request side needs no twin: the document uses the
+ * What the routes answer, as zod schemas (the profile routes' answers are in api/profiles/). The request side needs no twin: the document uses the
  * schemas the routes validate with. These describe the handlers' return values (db/*.ts records
  * after JSON), and openapi.test.ts parses real answers with them so they cannot drift unseen.
  */
@@ -80,31 +78,10 @@ export const ledgerSchema = z.object({
   ),
 });
 
-/** The ingest route validates with interactionBatchSchema, a transform JSON Schema cannot express; this is its shape. */
-export const interactionBatchDocSchema = z.union([
-  interactionSchema,
-  z.array(interactionSchema).min(1).max(MAX_INTERACTIONS_PER_REQUEST),
-]);
-
 export const ingestResultSchema = z.object({
   accepted: z.int().describe('interactions stored by this request'),
   duplicates: z.array(z.string()).describe('interaction ids already stored before: not counted again'),
 });
-
-export const profileSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  description: z.string(),
-  isDefault: z.boolean(),
-  draftRules: z.array(ruleSchema),
-  liveVersion: z.int().nullable(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
-});
-
-export const profileCollectionSchema = z.object({ profiles: z.array(profileSchema) });
-
-export const publishedSchema = z.object({ profileId: z.string(), version: z.int() });
 
 export const livenessSchema = z.object({ status: z.literal('ok') });
 
@@ -138,4 +115,16 @@ export const rescoreProgressSchema = z.object({
   rate: z.number(),
   etaSeconds: z.number().nullable(),
   state: z.enum(['running', 'finished', 'superseded']),
+});
+
+export const setAsideSchema = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      id: z.string(),
+      type: z.string(),
+      occurredAt: z.string(),
+      setAsideAt: z.string(),
+      reason: z.string().meta({ description: 'the SQLSTATE and what Postgres said' }),
+    }),
+  ),
 });

@@ -1,22 +1,42 @@
 import path from 'node:path';
 import express, { Router } from 'express';
+import { defineRoute, serve, type RouteDoc } from '../route';
 import { buildOpenApiDocument } from './document';
 
+export const openapiRoutes = {
+  document: defineRoute({
+    method: 'get',
+    path: '/openapi.json',
+    operationId: 'openapi',
+    summary: 'This document',
+    tag: 'operations',
+    responses: { 200: { description: 'OpenAPI 3.1 document' } },
+  }),
+  docs: defineRoute({
+    method: 'get',
+    path: '/docs',
+    operationId: 'docs',
+    summary: 'Browsable API documentation (Swagger UI)',
+    tag: 'operations',
+    responses: { 200: { description: 'HTML page', contentType: 'text/html' } },
+  }),
+};
+
 /**
- * GET /openapi.json and GET /docs, without authentication. Swagger UI's assets come from the
+ * GET /openapi.json (the document of `routes`) and GET /docs, without authentication. Swagger UI's assets come from the
  * swagger-ui-dist package, served from node_modules: the page works with no CDN in reach.
  */
-export function openapiRouter(): Router {
+export function openapiRouter(routes: readonly RouteDoc[]): Router {
   const router = Router();
   let document: Record<string, unknown> | undefined;
 
-  router.get('/openapi.json', (_req, res) => {
-    document ??= buildOpenApiDocument();
+  serve(router, openapiRoutes.document, (_req, res) => {
+    document ??= buildOpenApiDocument(routes);
     res.json(document);
   });
 
   const assets = swaggerUiAssets();
-  router.get('/docs', (_req, res) => {
+  serve(router, openapiRoutes.docs, (_req, res) => {
     if (!assets) {
       res
         .status(501)

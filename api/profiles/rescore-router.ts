@@ -1,28 +1,20 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
-import { z } from 'zod';
 import { readRescoreProgress } from '../../clients/rescore-workflow';
 import { HttpError } from '../http-error';
-import { principalOf, requireScope } from '../middleware/authenticate';
-import { parsed, validate } from '../middleware/validate';
-import { profileParamsSchema } from './schemas';
-
-export const rescoreParamsSchema = profileParamsSchema.extend({ version: z.coerce.number().int().min(1) });
+import { principalOf } from '../middleware/authenticate';
+import { parsed, serve } from '../route';
+import { profileRoutes } from './routes';
 
 /** Watch the re-score a publish started: done / total, rate, ETA. */
 export function rescoreRouter({ temporal }: { temporal: Client }): Router {
   const router = Router();
-  const schemas = { params: rescoreParamsSchema };
-  router.get(
-    '/profiles/:profileId/versions/:version/rescore',
-    requireScope('read'),
-    validate(schemas),
-    async (_req, res) => {
-      const { profileId, version } = parsed(res, schemas).params;
-      const progress = await readRescoreProgress(temporal, principalOf(res).accountId, profileId, version);
-      if (!progress) throw HttpError.notFound(`re-score of profile "${profileId}" version ${version}`);
-      res.json(progress);
-    },
-  );
+  const route = profileRoutes.getRescoreProgress;
+  serve(router, route, async (_req, res) => {
+    const { profileId, version } = parsed(res, route).params;
+    const progress = await readRescoreProgress(temporal, principalOf(res).accountId, profileId, version);
+    if (!progress) throw HttpError.notFound(`re-score of profile "${profileId}" version ${version}`);
+    res.json(progress);
+  });
   return router;
 }

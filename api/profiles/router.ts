@@ -22,19 +22,9 @@ import {
 } from '../../domain/draft-rules';
 import type { Rule } from '../../domain/rule';
 import { HttpError } from '../http-error';
-import { principalOf, requireScope } from '../middleware/authenticate';
-import { parsed, validate } from '../middleware/validate';
-import {
-  createProfileSchema,
-  draftRulesSchema,
-  profileParamsSchema,
-  reorderRulesSchema,
-  ruleBodySchema,
-  ruleParamsSchema,
-  simulateQuerySchema,
-  updateProfileSchema,
-  versionParamsSchema,
-} from './schemas';
+import { principalOf } from '../middleware/authenticate';
+import { parsed, serve } from '../route';
+import { profileRoutes as routes } from './routes';
 import { simulateDraft } from './simulation-service';
 
 /**
@@ -52,9 +42,6 @@ export interface ProfilesRouterDeps {
   db: Db;
   onPublished?: OnPublished | undefined;
 }
-
-const fieldError = (path: string, message: string) =>
-  new HttpError(400, 'Invalid request', `${path}: ${message}`, [{ path, message }]);
 
 export function profilesRouter({ db, onPublished }: ProfilesRouterDeps): Router {
   const router = Router();
@@ -79,7 +66,7 @@ export function profilesRouter({ db, onPublished }: ProfilesRouterDeps): Router 
       case 'too_many_rules':
         return new HttpError(409, 'Conflict', result.message);
       case 'not_a_permutation':
-        return fieldError(field, `must list every rule of the draft exactly once (${result.message})`);
+        return HttpError.field(field, `must list every rule of the draft exactly once (${result.message})`);
     }
   }
 
@@ -90,33 +77,30 @@ export function profilesRouter({ db, onPublished }: ProfilesRouterDeps): Router 
     return result.profile;
   }
 
-  router.get('/profiles', requireScope('read'), async (_req, res) => {
+  serve(router, routes.listProfiles, async (_req, res) => {
     res.json({ profiles: await listProfiles(db, principalOf(res).accountId) });
   });
 
-  const create = { body: createProfileSchema };
-  router.post('/profiles', requireScope('admin'), validate(create), async (_req, res) => {
-    const { body } = parsed(res, create);
+  serve(router, routes.createProfile, async (_req, res) => {
+    const { body } = parsed(res, routes.createProfile);
     const profile = await createProfile(db, principalOf(res).accountId, body);
     if (!profile) throw new HttpError(409, 'Conflict', `profile "${body.id}" already exists`);
     res.status(201).json(profile);
   });
 
-  const one = { params: profileParamsSchema };
-  router.get('/profiles/:profileId', requireScope('read'), validate(one), async (_req, res) => {
-    const { profileId } = parsed(res, one).params;
+  serve(router, routes.getProfile, async (_req, res) => {
+    const { profileId } = parsed(res, routes.getProfile).params;
     const profile = await getProfile(db, principalOf(res).accountId, profileId);
     if (!profile) throw HttpError.notFound(`profile "${profileId}"`);
     res.json(profile);
   });
 
-  const patch = { params: profileParamsSchema, body: updateProfileSchema };
-  router.patch('/profiles/:profileId', requireScope('admin'), validate(patch), async (_req, res) => {
-    const { params, body } = parsed(res, patch);
+  serve(router, routes.updateProfile, async (_req, res) => {
+    const { params, body } = parsed(res, routes.updateProfile);
     const profile = await updateDraft(db, principalOf(res).accountId, params.profileId, body);
     if (!profile) throw HttpError.notFound(`profile "${params.profileId}"`);
     if (profile === 'bounds_invalid') {
-      throw fieldError(
+      throw HttpError.field(
         body.ceiling !== undefined ? 'body.ceiling' : 'body.floor',
         "floor must be below ceiling (with the draft's other bound)",
       );
@@ -124,8 +108,8 @@ export function profilesRouter({ db, onPublished }: ProfilesRouterDeps): Router 
     res.json(profile);
   });
 
-  router.delete('/profiles/:profileId', requireScope('admin'), validate(one), async (_req, res) => {
-    const { profileId } = parsed(res, one).params;
+  serve(router, routes.deleteProfile, async (_req, res) => {
+    const { profileId } = parsed(res, routes.deleteProfile).params;
     const outcome = await deleteProfile(db, principalOf(res).accountId, profileId);
     if (outcome === 'not_found') throw HttpError.notFound(`profile "${profileId}"`);
     if (outcome === 'published') {
@@ -140,89 +124,59 @@ export function profilesRouter({ db, onPublished }: ProfilesRouterDeps): Router 
 
   // --- the draft's rules
 
-  router.get('/profiles/:profileId/draft/rules', requireScope('read'), validate(one), async (_req, res) => {
-    const { profileId } = parsed(res, one).params;
+  serve(router, routes.listDraftRules, async (_req, res) => {
+    const { profileId } = parsed(res, routes.listDraftRules).params;
     const profile = await getProfile(db, principalOf(res).accountId, profileId);
     if (!profile) throw HttpError.notFound(`profile "${profileId}"`);
     res.json({ rules: profile.draftRules });
   });
 
-  const draft = { params: profileParamsSchema, body: draftRulesSchema };
-  router.put(
-    '/profiles/:profileId/draft/rules',
-    requireScope('admin'),
-    validate(draft),
-    async (_req, res) => {
-      const { params, body } = parsed(res, draft);
-      const profile = await setDraftRules(db, principalOf(res).accountId, params.profileId, body.rules);
-      if (!profile) throw HttpError.notFound(`profile "${params.profileId}"`);
-      res.json(profile);
-    },
-  );
+  serve(router, routes.setDraftRules, async (_req, res) => {
+    const { params, body } = parsed(res, routes.setDraftRules);
+    const profile = await setDraftRules(db, principalOf(res).accountId, params.profileId, body.rules);
+    if (!profile) throw HttpError.notFound(`profile "${params.profileId}"`);
+    res.json(profile);
+  });
 
-  const addOne = { params: profileParamsSchema, body: ruleBodySchema };
-  router.post(
-    '/profiles/:profileId/draft/rules',
-    requireScope('admin'),
-    validate(addOne),
-    async (_req, res) => {
-      const { params, body } = parsed(res, addOne);
-      res
-        .status(201)
-        .json(await editDraft(principalOf(res).accountId, params.profileId, (rules) => addRule(rules, body)));
-    },
-  );
+  serve(router, routes.addDraftRule, async (_req, res) => {
+    const { params, body } = parsed(res, routes.addDraftRule);
+    res
+      .status(201)
+      .json(await editDraft(principalOf(res).accountId, params.profileId, (rules) => addRule(rules, body)));
+  });
 
   // Before /:ruleId, so "order" is never taken for a rule id.
-  const reorder = { params: profileParamsSchema, body: reorderRulesSchema };
-  router.post(
-    '/profiles/:profileId/draft/rules/order',
-    requireScope('admin'),
-    validate(reorder),
-    async (_req, res) => {
-      const { params, body } = parsed(res, reorder);
-      res.json(
-        await editDraft(principalOf(res).accountId, params.profileId, (rules) =>
-          reorderRules(rules, body.ruleIds),
-        ),
-      );
-    },
-  );
-
-  const editOne = { params: ruleParamsSchema, body: ruleBodySchema };
-  router.put(
-    '/profiles/:profileId/draft/rules/:ruleId',
-    requireScope('admin'),
-    validate(editOne),
-    async (_req, res) => {
-      const { params, body } = parsed(res, editOne);
-      if (body.id !== params.ruleId) throw fieldError('body.id', 'must equal the rule id in the path');
-      res.json(
-        await editDraft(principalOf(res).accountId, params.profileId, (rules) =>
-          replaceRule(rules, params.ruleId, body),
-        ),
-      );
-    },
-  );
-
-  const rule = { params: ruleParamsSchema };
-  router.delete(
-    '/profiles/:profileId/draft/rules/:ruleId',
-    requireScope('admin'),
-    validate(rule),
-    async (_req, res) => {
-      const { params } = parsed(res, rule);
+  serve(router, routes.reorderDraftRules, async (_req, res) => {
+    const { params, body } = parsed(res, routes.reorderDraftRules);
+    res.json(
       await editDraft(principalOf(res).accountId, params.profileId, (rules) =>
-        removeRule(rules, params.ruleId),
-      );
-      res.status(204).end();
-    },
-  );
+        reorderRules(rules, body.ruleIds),
+      ),
+    );
+  });
+
+  serve(router, routes.replaceDraftRule, async (_req, res) => {
+    const { params, body } = parsed(res, routes.replaceDraftRule);
+    if (body.id !== params.ruleId) throw HttpError.field('body.id', 'must equal the rule id in the path');
+    res.json(
+      await editDraft(principalOf(res).accountId, params.profileId, (rules) =>
+        replaceRule(rules, params.ruleId, body),
+      ),
+    );
+  });
+
+  serve(router, routes.deleteDraftRule, async (_req, res) => {
+    const { params } = parsed(res, routes.deleteDraftRule);
+    await editDraft(principalOf(res).accountId, params.profileId, (rules) =>
+      removeRule(rules, params.ruleId),
+    );
+    res.status(204).end();
+  });
 
   // --- versions
 
-  router.post('/profiles/:profileId/publish', requireScope('admin'), validate(one), async (_req, res) => {
-    const { profileId } = parsed(res, one).params;
+  serve(router, routes.publishProfile, async (_req, res) => {
+    const { profileId } = parsed(res, routes.publishProfile).params;
     const principal = principalOf(res);
     // The hook (starting the re-score) runs before the version commits: if it fails (Temporal
     // away: 503), nothing is published, so "retry" means what it says.
@@ -234,64 +188,47 @@ export function profilesRouter({ db, onPublished }: ProfilesRouterDeps): Router 
     res.status(201).json(answer);
   });
 
-  router.get('/profiles/:profileId/versions', requireScope('read'), validate(one), async (_req, res) => {
-    const { profileId } = parsed(res, one).params;
+  serve(router, routes.listProfileVersions, async (_req, res) => {
+    const { profileId } = parsed(res, routes.listProfileVersions).params;
     const { accountId } = principalOf(res);
     if (!(await getProfile(db, accountId, profileId))) throw HttpError.notFound(`profile "${profileId}"`);
     res.json({ versions: await listVersions(db, accountId, profileId) });
   });
 
-  const version = { params: versionParamsSchema };
-  router.get(
-    '/profiles/:profileId/versions/:version',
-    requireScope('read'),
-    validate(version),
-    async (_req, res) => {
-      const { params } = parsed(res, version);
-      const record = await getVersion(db, principalOf(res).accountId, params.profileId, params.version);
-      if (!record) throw HttpError.notFound(`version ${params.version} of profile "${params.profileId}"`);
-      res.json(record);
-    },
-  );
+  serve(router, routes.getProfileVersion, async (_req, res) => {
+    const { params } = parsed(res, routes.getProfileVersion);
+    const record = await getVersion(db, principalOf(res).accountId, params.profileId, params.version);
+    if (!record) throw HttpError.notFound(`version ${params.version} of profile "${params.profileId}"`);
+    res.json(record);
+  });
 
-  router.post(
-    '/profiles/:profileId/versions/:version/republish',
-    requireScope('admin'),
-    validate(version),
-    async (_req, res) => {
-      const { params } = parsed(res, version);
-      const principal = principalOf(res);
-      const answer = await withTransaction(db, async (tx) => {
-        const made = await republishVersion(
-          tx,
-          principal.accountId,
-          params.profileId,
-          params.version,
-          principal.keyId,
-        );
-        return made === undefined ? undefined : published(principal.accountId, params.profileId, made);
-      });
-      if (answer === undefined)
-        throw HttpError.notFound(`version ${params.version} of profile "${params.profileId}"`);
-      res.status(201).json({ republishedFrom: params.version, ...answer });
-    },
-  );
+  serve(router, routes.republishProfileVersion, async (_req, res) => {
+    const { params } = parsed(res, routes.republishProfileVersion);
+    const principal = principalOf(res);
+    const answer = await withTransaction(db, async (tx) => {
+      const made = await republishVersion(
+        tx,
+        principal.accountId,
+        params.profileId,
+        params.version,
+        principal.keyId,
+      );
+      return made === undefined ? undefined : published(principal.accountId, params.profileId, made);
+    });
+    if (answer === undefined)
+      throw HttpError.notFound(`version ${params.version} of profile "${params.profileId}"`);
+    res.status(201).json({ republishedFrom: params.version, ...answer });
+  });
 
   // --- simulation
 
-  const simulate = { params: profileParamsSchema, query: simulateQuerySchema };
-  router.post(
-    '/profiles/:profileId/simulate',
-    requireScope('admin'),
-    validate(simulate),
-    async (_req, res) => {
-      const { params, query } = parsed(res, simulate);
-      const { accountId } = principalOf(res);
-      const profile = await getProfile(db, accountId, params.profileId);
-      if (!profile) throw HttpError.notFound(`profile "${params.profileId}"`);
-      res.json(await simulateDraft(db, accountId, profile, query));
-    },
-  );
+  serve(router, routes.simulateDraft, async (_req, res) => {
+    const { params, query } = parsed(res, routes.simulateDraft);
+    const { accountId } = principalOf(res);
+    const profile = await getProfile(db, accountId, params.profileId);
+    if (!profile) throw HttpError.notFound(`profile "${params.profileId}"`);
+    res.json(await simulateDraft(db, accountId, profile, query));
+  });
 
   return router;
 }

@@ -9,6 +9,7 @@ import {
   scoreBoundsSchema,
 } from '../../domain/rule';
 import { MAX_TOP } from '../../domain/simulation';
+import { textInteger } from '../text-integer';
 
 export const profileParamsSchema = z.strictObject({ profileId: entityIdSchema });
 
@@ -63,14 +64,6 @@ export const reorderRulesSchema = z.strictObject({
       });
     }),
 });
-
-/** Paths and query strings carry text: an integer must be written as one (a blank is not 0). */
-const textInteger = <T extends z.ZodType<number, number>>(schema: T) =>
-  z
-    .string()
-    .regex(/^\d{1,10}$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(schema);
 
 export const versionParamsSchema = z.strictObject({
   profileId: entityIdSchema,

@@ -1,4 +1,4 @@
-import { automationReferenceProblems } from '../../domain/automation-reference';
+import { automationReferenceProblems } from '../../domain/automations/catalog';
 import type { Trigger } from '../../domain/trigger';
 import { HttpError } from '../http-error';
 

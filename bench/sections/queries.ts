@@ -1,6 +1,6 @@
 import type { ContactSort, ContactSortKey } from '../../db/contact-queries';
 import { listContactPage } from '../../db/contact-queries';
-import type { Queryable } from '../../db/pool';
+import { withClient, type Queryable } from '../../db/pool';
 import { withQuery } from '../../test/support/contact-seeds';
 import type { Deployment, Stack } from '../stack';
 import { benchAccount, PROFILE_ID } from '../fixtures';
@@ -119,8 +119,7 @@ export async function measureContactQueries(
  * the load (session_replication_role): the rows are consistent by construction.
  */
 async function seedScoredContacts(stack: Stack, accountId: string, contacts: number): Promise<number> {
-  const client = await stack.db.connect();
-  try {
+  return withClient(stack.db, async (client) => {
     await client.query('SET session_replication_role = replica');
     await client.query('SELECT setseed(0.42)');
     await client.query(
@@ -139,9 +138,7 @@ async function seedScoredContacts(stack: Stack, accountId: string, contacts: num
     await client.query('SET session_replication_role = DEFAULT');
     await client.query('ANALYZE contacts, contact_scores');
     return rowCount ?? 0;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** Runs the SQL that GET /contacts ran for `query` under EXPLAIN ANALYZE (db/contact-queries.ts builds it). */

@@ -7,7 +7,9 @@ import type { Client } from '@temporalio/client';
 import { deliverInteractions } from '../../clients/contact-workflow';
 import { connectTemporalClient } from '../../config/temporal';
 import { temporalSettingsAt } from '../../config/temporal-connection';
-import { createPool, type Db } from '../../db/pool';
+import { isUnavailableError } from '../../api/unavailable';
+import { createPool, withTransaction, type Db } from '../../db/pool';
+import { forEachSimulationPage } from '../../db/simulation';
 import { findFreePort } from '../../stack/free-port';
 import { anInteraction } from '../support/builders';
 import { eventually } from '../support/eventually';
@@ -127,9 +129,15 @@ describe('Postgres is away for a few seconds mid-stream', () => {
         ),
       { timeoutMs: 30_000 },
     );
+    // The moment it goes away is chosen: a transaction and a simulation read on the shared pool are
+    // each between two statements, holding their clients. A checked-out client whose server
+    // vanishes emits 'error'; unheard, that kills this process.
+    const held = holdAcrossOutage(db!, account.accountId);
+    await held.holding;
     const downAt = Date.now();
     await postgres!.stop();
     postgres = undefined;
+    const heldOutcomes = await held.finish();
 
     // While it is down: every route that needs Postgres answers 503 with Retry-After.
     const probes = await Promise.all([
@@ -177,6 +185,10 @@ describe('Postgres is away for a few seconds mid-stream', () => {
         `probe statuses ${probes.map((p) => p.status).join(',')}; highest applyScoringRules attempt seen while down: ${maxActivityAttempt}`,
     );
 
+    // Both held checkouts failed as "unavailable" (a 503 for the API, a retry for an activity).
+    for (const outcome of heldOutcomes)
+      expect([outcome, isUnavailableError(outcome)]).toEqual([outcome, true]);
+
     for (const probe of probes) {
       expect([probe.status, probe.body?.title]).toEqual([503, 'Service Unavailable']);
       expect(probe.headers.get('retry-after')).toMatch(/^\d+$/);
@@ -219,6 +231,48 @@ describe('Postgres is away for a few seconds mid-stream', () => {
     expect(worker!.worker.getState()).toBe('RUNNING');
   }, 300_000);
 });
+
+/**
+ * Starts a transaction (withTransaction) and a paged simulation read (forEachSimulationPage) that
+ * stop between two statements until `finish`, which waits a little for the dead connections to
+ * report, then lets each try its next statement and returns what each ended with.
+ */
+function holdAcrossOutage(db: Db, accountId: string) {
+  let resume!: () => void;
+  const resumed = new Promise<void>((resolve) => (resume = resolve));
+  const reached: Array<Promise<void>> = [];
+  const pause = () => {
+    let arrived!: () => void;
+    reached.push(new Promise<void>((resolve) => (arrived = resolve)));
+    return async () => {
+      arrived();
+      await resumed;
+    };
+  };
+  const inTransaction = pause();
+  const inSimulation = pause();
+  const outcomes = [
+    withTransaction(db, async (tx) => {
+      await tx.query('SELECT 1');
+      await inTransaction();
+      await tx.query('SELECT 1');
+    }),
+    forEachSimulationPage(db, accountId, 'engagement', () => inSimulation(), 5),
+  ].map((work) =>
+    work.then(
+      () => new Error('finished although its server was gone'),
+      (err: unknown) => err,
+    ),
+  );
+  return {
+    holding: Promise.all(reached),
+    async finish(): Promise<unknown[]> {
+      await sleep(1_000);
+      resume();
+      return Promise.all(outcomes);
+    },
+  };
+}
 
 function countBy<T extends string | number>(values: T[]): Record<string, number> {
   const out: Record<string, number> = {};

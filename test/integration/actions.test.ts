@@ -5,7 +5,8 @@ import { createActionActivities, type ActionActivityDeps } from '../../activitie
 import { createMailer, createSmtpMailer, type Mailer } from '../../activities/mailer';
 import { createOutboxSmsProvider } from '../../activities/sms-provider';
 import { ensureAccount } from '../../db/accounts';
-import { readActionRecord, setDndChannels, type DndChannel } from '../../db/automation-actions';
+import { setDndChannels, type DndChannel } from '../../db/action-contacts';
+import { readActionRecord } from '../../db/action-log';
 import { upsertContact, type ContactInput } from '../../db/contacts';
 import { createPool, type Db } from '../../db/pool';
 import { createProfile, publishProfile } from '../../db/profiles';

@@ -103,6 +103,7 @@ export class RecordingActions {
       createTask: (a) => this.act('createTask', a),
       addToCampaign: (a) => this.act('addToCampaign', a),
       removeFromCampaign: (a) => this.act('removeFromCampaign', a),
+      segmentByCurrentScore: (a) => this.act('segmentByCurrentScore', a),
       modifyEngagementScore: (a) => this.act('modifyEngagementScore', a),
       readContactForAutomation: async (ref) => {
         this.record('readContactForAutomation', ref);

@@ -20,7 +20,12 @@ export interface WorkerProcess {
  * the test's pipes open. Here node loads tsx the way the CLI's child does (--require preflight,
  * --import loader), in the same process.
  */
-export function startWorkerProcess(taskQueue: string, env: Record<string, string> = {}): WorkerProcess {
+export function startWorkerProcess(
+  taskQueue: string,
+  env: Record<string, string> = {},
+  /** The script to run; the production worker unless a test brings its own (a faulty one). */
+  entry = path.join('worker', 'main.ts'),
+): WorkerProcess {
   const root = path.resolve(__dirname, '..', '..');
   const tsx = path.join(root, 'node_modules', 'tsx', 'dist');
   const child = spawn(
@@ -30,7 +35,7 @@ export function startWorkerProcess(taskQueue: string, env: Record<string, string
       path.join(tsx, 'preflight.cjs'),
       '--import',
       `file://${path.join(tsx, 'loader.mjs')}`,
-      path.join(root, 'worker', 'main.ts'),
+      path.join(root, entry),
     ],
     {
       cwd: root,

@@ -6,7 +6,9 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkerOptions } from '@temporalio/worker';
 import { installTemporalRuntime } from '../../config/temporal-runtime';
 import type { AutomationInput } from '../../domain/actions';
-import { FOLLOW_UP_DEFAULTS, REWARD_OFFER_DEFAULTS } from '../../domain/automation-param-readers';
+import { AUTOMATIONS } from '../../domain/automations/catalog';
+import { followUpSequence } from '../../domain/automations/follow-up-sequence';
+import { rewardOffer } from '../../domain/automations/reward-offer';
 import type { AutomationStatus } from '../../domain/automation-status';
 import { findTemporalTestServer } from '../../stack/temporal-binaries';
 import {
@@ -16,13 +18,15 @@ import {
   rewardOfferWorkflow,
 } from '../../workflows';
 import { automationStatusQuery, dndEnabledSignal } from '../../workflows/automations/definitions';
-import { AUTOMATIONS } from '../../workflows/automations/registry';
 import { uniqueId } from '../support/builders';
 import { eventually } from '../support/eventually';
 import { ActionValidationError, RecordingActions } from '../support/recording-actions';
 import { quietBundlerLogger } from '../../worker/quiet-bundler-logger';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+// The defaults the automations fill in, from their declarations.
+const FOLLOW_UP_DEFAULTS = followUpSequence.params.parse({});
+const REWARD_OFFER_DEFAULTS = rewardOffer.params.parse({});
 const HISTORIES = path.resolve(__dirname, '..', 'histories');
 
 let env: TestWorkflowEnvironment;
@@ -116,7 +120,7 @@ const waiting = async (handle: WorkflowHandle) =>
 const stepsOf = (status: AutomationStatus) =>
   status.steps.map(({ step, status: s, reason }) => (reason === undefined ? [step, s] : [step, s, reason]));
 
-describe('the automation registry', () => {
+describe('the automation catalog', () => {
   it('names an exported workflow for every automation', () => {
     const exported: Record<string, unknown> = {
       followUpSequenceWorkflow,
@@ -124,20 +128,21 @@ describe('the automation registry', () => {
       campaignSegmentationWorkflow,
       inactiveContactReviewWorkflow,
     };
-    for (const type of Object.values(AUTOMATIONS)) expect(typeof exported[type]).toBe('function');
+    for (const { workflowType } of AUTOMATIONS) expect(typeof exported[workflowType]).toBe('function');
   });
 });
 
 describe('followUpSequenceWorkflow', () => {
-  const followUp = (score: number, params: Record<string, unknown> = { threshold: 20 }) => {
-    const input = anAutomationInput({ score: 12, params });
+  // The trigger watched `lt 20`: its threshold travels on the input, beside the author's params.
+  const followUp = (score: number, params: Record<string, unknown> = {}) => {
+    const input = anAutomationInput({ score: 12, threshold: 20, params });
     const actions = new RecordingActions();
     actions.setContact(input, { scores: { engagement: score } });
     return { input, actions };
   };
 
   it('when the score has not recovered after the wait, then it texts the contact and makes a task', async () => {
-    const { input, actions } = followUp(19, { threshold: 20 });
+    const { input, actions } = followUp(19);
     const wallStart = Date.now();
     const { status, workflowId } = await runAutomation(followUpSequenceWorkflow, input, actions);
     const wallMs = Date.now() - wallStart;
@@ -173,7 +178,7 @@ describe('followUpSequenceWorkflow', () => {
   });
 
   it('when the score has recovered to the threshold, then it sends no SMS and makes no task', async () => {
-    const { input, actions } = followUp(20, { threshold: 20 });
+    const { input, actions } = followUp(20);
     const { status } = await runAutomation(followUpSequenceWorkflow, input, actions);
 
     expect(actions.actionsTaken().map(([name]) => name)).toEqual(['sendEmail']);
@@ -191,7 +196,6 @@ describe('followUpSequenceWorkflow', () => {
   it('uses its params: wait days, recovery score, texts and the task assignee', async () => {
     const params = {
       waitDays: 1,
-      threshold: 20,
       recoveredAt: 30,
       emailSubject: 'Still there?',
       emailText: 'Come back',
@@ -310,7 +314,7 @@ describe('followUpSequenceWorkflow', () => {
     ['follow-up-sequence.json', 'email, timer, score check, SMS, task', null],
     ['follow-up-sequence-dnd.json', 'email, then do-not-disturb cuts the timer short', dndEnabledSignal],
   ] as const)('records %s (%s), a history that replays', async (file, _shape, signal) => {
-    const { input, actions } = followUp(5, { threshold: 20, waitDays: 3 });
+    const { input, actions } = followUp(5, { waitDays: 3 });
     const { handle } = await runAutomation(followUpSequenceWorkflow, input, actions, async (h) => {
       if (signal === null) return;
       await waiting(h);
@@ -424,63 +428,25 @@ describe('rewardOfferWorkflow', () => {
 });
 
 describe('campaignSegmentationWorkflow', () => {
-  const bands = [
-    { max: 30, campaignId: 'nurture' },
-    { min: 30, max: 70, campaignId: 'standard' },
-    { min: 70, campaignId: 'vip' },
-  ];
-
-  it.each([
-    [75, 'vip', ['nurture', 'standard']],
-    [30, 'standard', ['nurture', 'vip']], // min is inclusive, max exclusive
-    [-5, 'nurture', ['standard', 'vip']],
-  ])('when the score is %s, then the contact joins %s and leaves %j', async (score, joins, leaves) => {
-    const input = anAutomationInput({ score, params: { bands } });
+  // Which band, joins and leaves are decided by the activity from the contact's current score
+  // (test/integration/segmentation.test.ts, on Postgres); the workflow hands it the bands once.
+  it('segments in one step, keyed by the workflow, with the profile and bands of its trigger', async () => {
+    const bands = [
+      { max: 30, campaignId: 'nurture' },
+      { min: 30, campaignId: 'vip' },
+    ];
+    const input = anAutomationInput({ score: 75, params: { bands } });
     const { workflowId, actions, status } = await runAutomation(campaignSegmentationWorkflow, input);
 
     const contact = { accountId: input.accountId, contactId: input.contactId };
     expect(actions.actionsTaken()).toEqual([
       [
-        'addToCampaign',
-        { ...contact, actionKey: `${workflowId}/add-to-campaign:${joins}`, campaignId: joins },
+        'segmentByCurrentScore',
+        { ...contact, actionKey: `${workflowId}/segment`, profileId: input.profileId, bands },
       ],
-      ...leaves.map((id) => [
-        'removeFromCampaign',
-        { ...contact, actionKey: `${workflowId}/remove-from-campaign:${id}`, campaignId: id },
-      ]),
     ]);
+    expect(stepsOf(status)).toEqual([['segment', 'done']]);
     expect(status.phase).toBe('completed');
-  });
-
-  it('when the score is empty, then the contact leaves every band campaign', async () => {
-    const input = anAutomationInput({ score: null, params: { bands } });
-    const { actions, status } = await runAutomation(campaignSegmentationWorkflow, input);
-
-    expect(
-      actions.actionsTaken().map(([name, a]) => [name, (a as { campaignId: string }).campaignId]),
-    ).toEqual([
-      ['removeFromCampaign', 'nurture'],
-      ['removeFromCampaign', 'standard'],
-      ['removeFromCampaign', 'vip'],
-    ]);
-    expect(stepsOf(status)[0]).toEqual(['segment', 'skipped', 'no_band']);
-  });
-
-  it('when two bands share a campaign, then it does not leave the campaign it joined', async () => {
-    const shared = [
-      { max: 50, campaignId: 'general' },
-      { min: 50, max: 80, campaignId: 'general' },
-      { min: 80, campaignId: 'vip' },
-    ];
-    const input = anAutomationInput({ score: 60, params: { bands: shared } });
-    const { actions } = await runAutomation(campaignSegmentationWorkflow, input);
-
-    expect(
-      actions.actionsTaken().map(([name, a]) => [name, (a as { campaignId: string }).campaignId]),
-    ).toEqual([
-      ['addToCampaign', 'general'],
-      ['removeFromCampaign', 'vip'],
-    ]);
   });
 });
 

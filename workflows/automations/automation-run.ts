@@ -1,4 +1,12 @@
-import { ActivityFailure, condition, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  log,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { z } from 'zod';
 import { actionKey, type ActionOutcome, type AutomationInput } from '../../domain/actions';
 import {
   stoppedReason,
@@ -7,7 +15,7 @@ import {
   type AutomationStopReason,
 } from '../../domain/automation-status';
 import { automationStatusQuery, dndEnabledSignal } from './definitions';
-import type { AutomationName } from './registry';
+import type { AutomationDeclaration } from '../../domain/automations/declare';
 
 /** Thrown by `stop()` to end the automation early; `run()` catches it and never lets it out. */
 class AutomationStopped extends Error {
@@ -45,11 +53,29 @@ export interface AutomationRun {
   run(body: () => Promise<void>): Promise<AutomationStatus>;
 }
 
+/**
+ * The trigger's input with the automation's defaults filled in. The API checked it when the
+ * trigger was saved; input that a later release no longer accepts fails the automation at once.
+ */
+export function readParams<P extends z.ZodType>(
+  declaration: AutomationDeclaration<string, string, P>,
+  input: AutomationInput,
+): z.output<P> {
+  const parsed = declaration.params.safeParse(input.params);
+  if (parsed.success) return parsed.data;
+  const problem = parsed.error.issues[0]!;
+  throw ApplicationFailure.nonRetryable(
+    `${declaration.name}: input.${problem.path.join('.')}: ${problem.message}`,
+    'InvalidAutomationParams',
+  );
+}
+
 export function beginAutomation(
-  automation: AutomationName,
+  declaration: AutomationDeclaration,
   input: AutomationInput,
   plannedSteps: readonly string[],
 ): AutomationRun {
+  const automation = declaration.name;
   const status: AutomationStatus = { automation, phase: 'running', dndAll: false, steps: [] };
   const recorded = new Set<string>();
   const workflowId = workflowInfo().workflowId;

@@ -1,8 +1,8 @@
 import type { AutomationInput } from '../../domain/actions';
-import { hasRecovered, readFollowUpParams } from '../../domain/automation-param-readers';
+import { followUpSequence, hasRecovered } from '../../domain/automations/follow-up-sequence';
 import { blocksAllChannels, type AutomationStatus } from '../../domain/automation-status';
 import { actions } from './action-proxies';
-import { beginAutomation } from './automation-run';
+import { beginAutomation, readParams } from './automation-run';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -11,8 +11,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * then, text the contact and give their owner a task to get in touch.
  */
 export async function followUpSequenceWorkflow(input: AutomationInput): Promise<AutomationStatus> {
-  const params = readFollowUpParams(input.params);
-  const automation = beginAutomation('follow_up_sequence', input, [
+  const params = readParams(followUpSequence, input);
+  const automation = beginAutomation(followUpSequence, input, [
     'email',
     'wait',
     'check-score',
@@ -33,8 +33,9 @@ export async function followUpSequenceWorkflow(input: AutomationInput): Promise<
     // The signal may have been missed (it went to a contact workflow run that had not started us yet).
     if (blocksAllChannels(now.dndChannels)) automation.stop('dnd_all', 'contact record');
     const score = now.scores[input.profileId] ?? null;
-    const comparison = `score ${score ?? 'empty'} vs recovery at ${params.recoveredAt ?? 'unset'}`;
-    if (hasRecovered(score, params.recoveredAt)) {
+    const recoveredAt = params.recoveredAt ?? input.threshold;
+    const comparison = `score ${score ?? 'empty'} vs recovery at ${recoveredAt ?? 'unset'}`;
+    if (hasRecovered(score, recoveredAt)) {
       automation.done('check-score', comparison);
       automation.skipRest('recovered', comparison);
       return;

@@ -1,17 +1,17 @@
 import type { AutomationInput } from '../../domain/actions';
-import { readInactiveContactReviewParams } from '../../domain/automation-param-readers';
+import { inactiveContactReview } from '../../domain/automations/inactive-contact-review';
 import type { AutomationStatus } from '../../domain/automation-status';
 import { actions } from './action-proxies';
-import { beginAutomation } from './automation-run';
+import { beginAutomation, readParams } from './automation-run';
 
 /**
  * Data cleaning for a contact whose score is empty: tag it for review and, if asked, take it out
  * of active campaigns. It sends nothing, so do-not-disturb does not stop it.
  */
 export async function inactiveContactReviewWorkflow(input: AutomationInput): Promise<AutomationStatus> {
-  const params = readInactiveContactReviewParams(input.params);
+  const params = readParams(inactiveContactReview, input);
   const leaveStep = (id: string) => `leave-campaign:${id}`;
-  const automation = beginAutomation('inactive_contact_review', input, [
+  const automation = beginAutomation(inactiveContactReview, input, [
     'tag',
     ...params.leaveCampaigns.map(leaveStep),
   ]);

@@ -1,13 +1,13 @@
 import type { AutomationInput } from '../../domain/actions';
-import { readRewardOfferParams } from '../../domain/automation-param-readers';
+import { rewardOffer } from '../../domain/automations/reward-offer';
 import type { AutomationStatus } from '../../domain/automation-status';
 import { actions } from './action-proxies';
-import { beginAutomation } from './automation-run';
+import { beginAutomation, readParams } from './automation-run';
 
 /** The score reached a high threshold: send an exclusive offer and tag the contact as rewarded. */
 export async function rewardOfferWorkflow(input: AutomationInput): Promise<AutomationStatus> {
-  const params = readRewardOfferParams(input.params);
-  const automation = beginAutomation('reward_offer', input, ['email', 'tag']);
+  const params = readParams(rewardOffer, input);
+  const automation = beginAutomation(rewardOffer, input, ['email', 'tag']);
   const { contact } = automation;
 
   return automation.run(async () => {

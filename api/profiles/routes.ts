@@ -1,8 +1,15 @@
-import { z } from 'zod';
-import { ruleSchema } from '../../domain/rule';
-import { triggerConditionSchema } from '../../domain/trigger';
-import type { Named, RouteDoc } from '../openapi/routes';
-import { profileSchema as profileBaseSchema, publishedSchema } from '../openapi/response-schemas';
+import { rescoreProgressSchema } from '../openapi/response-schemas';
+import { defineRoute, named } from '../route';
+import {
+  profileCollectionSchema,
+  profileSchema,
+  publishedSchema,
+  republishedSchema,
+  draftRuleListSchema,
+  simulationSchema,
+  versionCollectionSchema,
+  versionSchema,
+} from './response-schemas';
 import {
   createProfileSchema,
   draftRulesSchema,
@@ -15,94 +22,11 @@ import {
   versionParamsSchema,
 } from './schemas';
 
-/*
- * The profile routes' entries for the OpenAPI document, with the schemas this router validates
- * with and what it answers. api/openapi/routes.ts takes them as its profiles section
- * (`...PROFILE_ROUTES`), in place of the profile entries it had.
- */
-
-const timestamp = z.iso.datetime();
-const named = (name: string, schema: z.ZodType): Named => ({ name, schema });
-
-export const profileSchema = profileBaseSchema.extend({
-  floor: z.int().nullable().describe("the draft's score floor (null: none)"),
-  ceiling: z.int().nullable().describe("the draft's score ceiling (null: none)"),
-});
-export const profileCollectionSchema = z.object({ profiles: z.array(profileSchema) });
-export const draftRuleListSchema = z.object({ rules: z.array(ruleSchema) });
-
-const boundChangeSchema = z.object({ before: z.int().nullable(), after: z.int().nullable() });
-export const ruleSetDiffSchema = z.object({
-  added: z.array(ruleSchema),
-  removed: z.array(ruleSchema),
-  changed: z.array(
-    z.object({ ruleId: z.string(), fields: z.array(z.string()), before: ruleSchema, after: ruleSchema }),
-  ),
-  reordered: z.boolean(),
-  floor: boundChangeSchema.optional(),
-  ceiling: boundChangeSchema.optional(),
-});
-
-export const versionSummarySchema = z.object({
-  version: z.int(),
-  live: z.boolean(),
-  publishedAt: timestamp,
-  publishedBy: z.string().describe('the API key id that published it'),
-  republishedFrom: z.int().nullable().describe('for a rollback: the version it copies'),
-  floor: z.int().nullable(),
-  ceiling: z.int().nullable(),
-  ruleCount: z.int(),
-});
-export const versionCollectionSchema = z.object({ versions: z.array(versionSummarySchema) });
-export const versionSchema = versionSummarySchema.extend({
-  rules: z.array(ruleSchema),
-  changes: ruleSetDiffSchema.describe('against the version before; the first version adds every rule'),
-});
-export const republishedSchema = publishedSchema.extend({ republishedFrom: z.int() });
-
-const statsSchema = z.object({
-  count: z.int(),
-  min: z.number().nullable(),
-  max: z.number().nullable(),
-  mean: z.number().nullable(),
-  median: z.number().nullable(),
-});
-export const simulationSchema = z.object({
-  profileId: z.string(),
-  liveVersion: z.int().nullable(),
-  contacts: z.int(),
-  changed: z.int().describe('contacts whose score would change'),
-  draft: statsSchema,
-  current: statsSchema.extend({ empty: z.int().describe('contacts without a live score (never published)') }),
-  histogram: z.object({
-    binWidth: z.int(),
-    requestedBinWidth: z
-      .int()
-      .optional()
-      .describe('set when the requested width needed too many bins and was widened'),
-    bins: z.array(z.object({ from: z.int(), to: z.int(), draft: z.int(), current: z.int() })),
-  }),
-  triggers: z.array(
-    z.object({
-      triggerId: z.string(),
-      condition: triggerConditionSchema,
-      paused: z.boolean(),
-      current: z.int(),
-      simulated: z.int(),
-      entering: z.int().describe('contacts that would newly satisfy the condition'),
-      leaving: z.int(),
-    }),
-  ),
-  movers: z.array(
-    z.object({ contactId: z.string(), current: z.int().nullable(), simulated: z.int(), delta: z.int() }),
-  ),
-});
-
 const Profile = named('Profile', profileSchema);
 const Published = named('Published', publishedSchema);
 
-export const PROFILE_ROUTES: RouteDoc[] = [
-  {
+export const profileRoutes = {
+  listProfiles: defineRoute({
     method: 'get',
     path: '/profiles',
     operationId: 'listProfiles',
@@ -112,8 +36,8 @@ export const PROFILE_ROUTES: RouteDoc[] = [
     responses: {
       200: { description: 'all profiles', body: named('ProfileCollection', profileCollectionSchema) },
     },
-  },
-  {
+  }),
+  createProfile: defineRoute({
     method: 'post',
     path: '/profiles',
     operationId: 'createProfile',
@@ -126,8 +50,8 @@ export const PROFILE_ROUTES: RouteDoc[] = [
       201: { description: 'created', body: Profile },
       409: { description: 'the id is taken', body: undefined },
     },
-  },
-  {
+  }),
+  getProfile: defineRoute({
     method: 'get',
     path: '/profiles/:profileId',
     operationId: 'getProfile',
@@ -136,8 +60,8 @@ export const PROFILE_ROUTES: RouteDoc[] = [
     scope: 'read',
     params: profileParamsSchema,
     responses: { 200: { description: 'the profile', body: Profile } },
-  },
-  {
+  }),
+  updateProfile: defineRoute({
     method: 'patch',
     path: '/profiles/:profileId',
     operationId: 'updateProfile',
@@ -148,8 +72,8 @@ export const PROFILE_ROUTES: RouteDoc[] = [
     params: profileParamsSchema,
     body: named('ProfilePatch', updateProfileSchema),
     responses: { 200: { description: 'the profile', body: Profile } },
-  },
-  {
+  }),
+  deleteProfile: defineRoute({
     method: 'delete',
     path: '/profiles/:profileId',
     operationId: 'deleteProfile',
@@ -161,8 +85,8 @@ export const PROFILE_ROUTES: RouteDoc[] = [
       204: { description: 'deleted, with its triggers' },
       409: { description: 'the profile has been published', body: undefined },
     },
-  },
-  {
+  }),
+  listDraftRules: defineRoute({
     method: 'get',
     path: '/profiles/:profileId/draft/rules',
     operationId: 'listDraftRules',
@@ -171,8 +95,8 @@ export const PROFILE_ROUTES: RouteDoc[] = [
     scope: 'read',
     params: profileParamsSchema,
     responses: { 200: { description: 'the rules', body: named('DraftRuleList', draftRuleListSchema) } },
-  },
-  {
+  }),
+  setDraftRules: defineRoute({
     method: 'put',
     path: '/profiles/:profileId/draft/rules',
     operationId: 'setDraftRules',
@@ -182,8 +106,8 @@ export const PROFILE_ROUTES: RouteDoc[] = [
     params: profileParamsSchema,
     body: named('DraftRules', draftRulesSchema),
     responses: { 200: { description: 'the profile', body: Profile } },
-  },
-  {
+  }),
+  addDraftRule: defineRoute({
     method: 'post',
     path: '/profiles/:profileId/draft/rules',
     operationId: 'addDraftRule',
@@ -196,8 +120,8 @@ export const PROFILE_ROUTES: RouteDoc[] = [
       201: { description: 'the profile', body: Profile },
       409: { description: 'the rule id is taken, or the draft is full', body: undefined },
     },
-  },
-  {
+  }),
+  reorderDraftRules: defineRoute({
     method: 'post',
     path: '/profiles/:profileId/draft/rules/order',
     operationId: 'reorderDraftRules',
@@ -208,8 +132,8 @@ export const PROFILE_ROUTES: RouteDoc[] = [
     params: profileParamsSchema,
     body: named('RuleOrder', reorderRulesSchema),
     responses: { 200: { description: 'the profile', body: Profile } },
-  },
-  {
+  }),
+  replaceDraftRule: defineRoute({
     method: 'put',
     path: '/profiles/:profileId/draft/rules/:ruleId',
     operationId: 'replaceDraftRule',
@@ -220,8 +144,8 @@ export const PROFILE_ROUTES: RouteDoc[] = [
     params: ruleParamsSchema,
     body: named('Rule', ruleBodySchema),
     responses: { 200: { description: 'the profile', body: Profile } },
-  },
-  {
+  }),
+  deleteDraftRule: defineRoute({
     method: 'delete',
     path: '/profiles/:profileId/draft/rules/:ruleId',
     operationId: 'deleteDraftRule',
@@ -230,8 +154,8 @@ export const PROFILE_ROUTES: RouteDoc[] = [
     scope: 'admin',
     params: ruleParamsSchema,
     responses: { 204: { description: 'removed' } },
-  },
-  {
+  }),
+  publishProfile: defineRoute({
     method: 'post',
     path: '/profiles/:profileId/publish',
     operationId: 'publishProfile',
@@ -241,8 +165,8 @@ export const PROFILE_ROUTES: RouteDoc[] = [
     scope: 'admin',
     params: profileParamsSchema,
     responses: { 201: { description: 'published', body: Published } },
-  },
-  {
+  }),
+  listProfileVersions: defineRoute({
     method: 'get',
     path: '/profiles/:profileId/versions',
     operationId: 'listProfileVersions',
@@ -253,8 +177,8 @@ export const PROFILE_ROUTES: RouteDoc[] = [
     responses: {
       200: { description: 'the versions', body: named('ProfileVersionCollection', versionCollectionSchema) },
     },
-  },
-  {
+  }),
+  getProfileVersion: defineRoute({
     method: 'get',
     path: '/profiles/:profileId/versions/:version',
     operationId: 'getProfileVersion',
@@ -263,8 +187,8 @@ export const PROFILE_ROUTES: RouteDoc[] = [
     scope: 'read',
     params: versionParamsSchema,
     responses: { 200: { description: 'the version', body: named('ProfileVersion', versionSchema) } },
-  },
-  {
+  }),
+  republishProfileVersion: defineRoute({
     method: 'post',
     path: '/profiles/:profileId/versions/:version/republish',
     operationId: 'republishProfileVersion',
@@ -274,8 +198,8 @@ export const PROFILE_ROUTES: RouteDoc[] = [
     scope: 'admin',
     params: versionParamsSchema,
     responses: { 201: { description: 'published', body: named('Republished', republishedSchema) } },
-  },
-  {
+  }),
+  simulateDraft: defineRoute({
     method: 'post',
     path: '/profiles/:profileId/simulate',
     operationId: 'simulateDraft',
@@ -287,5 +211,17 @@ export const PROFILE_ROUTES: RouteDoc[] = [
     params: profileParamsSchema,
     query: simulateQuerySchema,
     responses: { 200: { description: 'the comparison', body: named('DraftSimulation', simulationSchema) } },
-  },
-];
+  }),
+  getRescoreProgress: defineRoute({
+    method: 'get',
+    path: '/profiles/:profileId/versions/:version/rescore',
+    operationId: 'getRescoreProgress',
+    summary: 'Progress of the re-score a publish started',
+    description:
+      'done / total contacts, rate (contacts per second), ETA, and state: running, finished or superseded (a newer version took over).',
+    tag: 'profiles',
+    scope: 'read',
+    params: versionParamsSchema,
+    responses: { 200: { description: 'progress', body: named('RescoreProgress', rescoreProgressSchema) } },
+  }),
+};

@@ -1,4 +1,4 @@
-import type { Named, RouteDoc } from '../openapi/routes';
+import { defineRoute, named } from '../route';
 import {
   accountCollectionSchema,
   accountParamsSchema,
@@ -14,14 +14,12 @@ import {
   updateAccountSchema,
 } from './schemas';
 
-/* The /admin routes' entries for the OpenAPI document (api/openapi/routes.ts takes them whole). */
-
-const named = (name: string, schema: Named['schema']): Named => ({ name, schema });
+/** The /admin routes, declared once: adminRouter mounts them, the OpenAPI document lists them. */
 const Account = named('Account', accountSchema);
 const ApiKey = named('ApiKey', apiKeySchema);
 
-export const ADMIN_ROUTES: RouteDoc[] = [
-  {
+export const adminRoutes = {
+  listAccounts: defineRoute({
     method: 'get',
     path: '/admin/accounts',
     operationId: 'adminListAccounts',
@@ -31,8 +29,8 @@ export const ADMIN_ROUTES: RouteDoc[] = [
     responses: {
       200: { description: 'the accounts', body: named('AccountCollection', accountCollectionSchema) },
     },
-  },
-  {
+  }),
+  createAccount: defineRoute({
     method: 'post',
     path: '/admin/accounts',
     operationId: 'adminCreateAccount',
@@ -44,8 +42,8 @@ export const ADMIN_ROUTES: RouteDoc[] = [
       201: { description: 'created', body: Account },
       409: { description: 'an account with this id exists' },
     },
-  },
-  {
+  }),
+  getAccount: defineRoute({
     method: 'get',
     path: '/admin/accounts/:accountId',
     operationId: 'adminGetAccount',
@@ -54,8 +52,8 @@ export const ADMIN_ROUTES: RouteDoc[] = [
     auth: 'operator',
     params: accountParamsSchema,
     responses: { 200: { description: 'the account', body: Account } },
-  },
-  {
+  }),
+  updateAccount: defineRoute({
     method: 'patch',
     path: '/admin/accounts/:accountId',
     operationId: 'adminUpdateAccount',
@@ -66,8 +64,8 @@ export const ADMIN_ROUTES: RouteDoc[] = [
     params: accountParamsSchema,
     body: named('AccountUpdate', updateAccountSchema),
     responses: { 200: { description: 'the account as it is now', body: Account } },
-  },
-  {
+  }),
+  listKeys: defineRoute({
     method: 'get',
     path: '/admin/accounts/:accountId/keys',
     operationId: 'adminListKeys',
@@ -81,8 +79,8 @@ export const ADMIN_ROUTES: RouteDoc[] = [
         body: named('ApiKeyCollection', apiKeyCollectionSchema),
       },
     },
-  },
-  {
+  }),
+  createKey: defineRoute({
     method: 'post',
     path: '/admin/accounts/:accountId/keys',
     operationId: 'adminCreateKey',
@@ -93,8 +91,8 @@ export const ADMIN_ROUTES: RouteDoc[] = [
     params: accountParamsSchema,
     body: named('ApiKeyInput', createKeySchema),
     responses: { 201: { description: 'issued', body: named('IssuedApiKey', issuedKeySchema) } },
-  },
-  {
+  }),
+  revokeKey: defineRoute({
     method: 'delete',
     path: '/admin/accounts/:accountId/keys/:keyId',
     operationId: 'adminRevokeKey',
@@ -105,8 +103,8 @@ export const ADMIN_ROUTES: RouteDoc[] = [
     auth: 'operator',
     params: keyParamsSchema,
     responses: { 200: { description: 'the key, revoked', body: ApiKey } },
-  },
-  {
+  }),
+  rotateKey: defineRoute({
     method: 'post',
     path: '/admin/accounts/:accountId/keys/:keyId/rotate',
     operationId: 'adminRotateKey',
@@ -124,5 +122,5 @@ export const ADMIN_ROUTES: RouteDoc[] = [
       },
       409: { description: 'the key is revoked or expired' },
     },
-  },
-];
+  }),
+};

@@ -1,0 +1,35 @@
+import type { ProfileScore } from '../domain/score-computation';
+import type { Queryable } from './pool';
+
+/** Where a contact workflow's run started watching the ledger: its last row then, and the scores. */
+export interface RunStart {
+  cursor: string;
+  scores: ProfileScore[];
+}
+
+/**
+ * The start recorded for this run, or `start` recorded as it when the contact has none for it.
+ * The caller holds the contact's lock and calls it before claiming anything: a retried first
+ * workflow task (same run id) then walks from the same place as the attempt whose commit it
+ * never heard about.
+ */
+export async function recordRunStart(
+  db: Queryable,
+  accountId: string,
+  contactId: string,
+  runId: string,
+  start: () => Promise<RunStart>,
+): Promise<RunStart> {
+  const { rows } = await db.query<{ run_id: string | null; start: RunStart | null }>(
+    'SELECT scoring_run_id AS run_id, scoring_run_start AS start FROM contacts WHERE account_id = $1 AND id = $2',
+    [accountId, contactId],
+  );
+  const known = rows[0];
+  if (known?.run_id === runId && known.start) return known.start;
+  const fresh = await start();
+  await db.query(
+    'UPDATE contacts SET scoring_run_id = $3, scoring_run_start = $4 WHERE account_id = $1 AND id = $2',
+    [accountId, contactId, runId, JSON.stringify(fresh)],
+  );
+  return fresh;
+}
