@@ -14,10 +14,14 @@ const CONTACTS = 8;
 /** form_submitted scores 5 under the default rules. */
 const POINTS = 5;
 /**
- * From sending to scored, kill included. Measured on 2 busy cores: 3.8–3.9 s with the 2 s sticky
- * timeout, 14 s with Temporal's default 10 s (WORKER_STICKY_TIMEOUT_MS=10000).
+ * What the kill may add to the time from sending to scored, over the same round with the worker
+ * alive (the machine's load moves both). Measured on 2 busy cores: about 3 s added with the 2 s
+ * sticky timeout. With Temporal's default 10 s one run took 14 s in all, but whether a task waits
+ * out the sticky timeout depends on whether the server has already seen the dead worker's polls
+ * close (then it skips the sticky queue): later runs with 10 s also took ~3 s, so this test
+ * bounds the hand-off, it does not isolate the timeout.
  */
-const HANDOFF_LIMIT_MS = 5_000;
+const HANDOFF_LIMIT_MS = 4_000;
 
 let h: Harness;
 const workers: WorkerProcess[] = [];
@@ -71,18 +75,21 @@ describe('worker hand-off after SIGKILL', () => {
     // Every contact's workflow is now cached on the first worker, its sticky queue the first's.
     await sendAndTime(account, contacts, POINTS);
 
+    // The same round with the worker alive: what scoring costs on this machine right now.
+    const steady = await sendAndTime(account, contacts, 2 * POINTS);
+
     const second = startWorkerProcess(h.taskQueue);
     workers.push(second);
     await second.ready;
     // Killed while the interactions' workflow tasks are queued on its sticky queue or in its hands.
-    const handoffP = sendAndTime(account, contacts, 2 * POINTS);
+    const handoffP = sendAndTime(account, contacts, 3 * POINTS);
     await new Promise((resolve) => setTimeout(resolve, 20));
     await first.kill('SIGKILL');
     const handoff = await handoffP;
     const sorted = [...handoff].sort((a, b) => a - b);
     process.stdout.write(
-      `worker hand-off after SIGKILL, ${CONTACTS} contacts: median ${sorted[Math.floor(CONTACTS / 2)]} ms, max ${sorted.at(-1)} ms\n`,
+      `worker hand-off after SIGKILL, ${CONTACTS} contacts: median ${sorted[Math.floor(CONTACTS / 2)]} ms, max ${sorted.at(-1)} ms (same round with the worker alive: max ${Math.max(...steady)} ms)\n`,
     );
-    expect(Math.max(...handoff)).toBeLessThan(HANDOFF_LIMIT_MS);
+    expect(Math.max(...handoff) - Math.max(...steady)).toBeLessThan(HANDOFF_LIMIT_MS);
   }, 120_000);
 });
