@@ -16,6 +16,7 @@ module.exports = {
     '<rootDir>/test/deploy/**/*.test.ts',
     '<rootDir>/test/integration/automations-e2e.test.ts',
     '<rootDir>/test/integration/interactions.test.ts',
+    '<rootDir>/test/integration/temporal-mtls.test.ts',
     '<rootDir>/test/fault/**/*.test.ts',
     '<rootDir>/test/cluster/**/*.test.ts',
   ],

@@ -3,6 +3,8 @@ import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Db } from '../db/pool';
+import { takeSharedToken } from '../db/rate-limit';
+import { adminRouter } from './admin/router';
 import { contactListRouter } from './contacts/list-router';
 import { contactsRouter } from './contacts/router';
 import { healthRouter } from './health/router';
@@ -24,6 +26,7 @@ import { serve } from './route';
 import { createTemporalGate, TEMPORAL_CALL_TIMEOUT_MS } from './temporal-gate';
 import {
   DEFAULT_INGEST_RATE_LIMIT,
+  memoryBuckets,
   tokenBucketRateLimit,
   type RateLimitOptions,
 } from './middleware/rate-limit';
@@ -35,6 +38,10 @@ export interface AppDeps {
   logger: Logger;
   /** Per API key on interaction ingest and score adjustments; default 200/s, bursts of 400. */
   rateLimit?: RateLimitOptions | undefined;
+  /** Where the buckets live: Postgres, shared by every API process (default), or this process. */
+  rateLimitStore?: 'postgres' | 'memory' | undefined;
+  /** PULSE_OPERATOR_TOKEN: turns on the /admin routes; unset, they answer 404. */
+  operatorToken?: string | undefined;
 }
 
 /** Builds the app without listening, so tests and the server share one definition. */
@@ -72,12 +79,20 @@ export function createApp(deps: AppDeps): Express {
   app.use(openapiRouter(ROUTES));
   serve(app.router, metricsRoute, metrics.expose);
 
+  // Operators send their token, not an API key: the admin routes come before authenticate (and
+  // check the token before they read a body).
+  app.use(adminRouter({ db: deps.db, operatorToken: deps.operatorToken }));
   // The key first: a caller without one learns that, whatever its body holds.
   app.use(authenticate(deps.db));
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   app.use(limitJsonDepth());
   // One bucket per key across both ingest routes.
-  const ingestLimit = tokenBucketRateLimit(deps.rateLimit ?? DEFAULT_INGEST_RATE_LIMIT);
+  const ingestLimit = tokenBucketRateLimit(
+    deps.rateLimit ?? DEFAULT_INGEST_RATE_LIMIT,
+    deps.rateLimitStore === 'memory'
+      ? memoryBuckets()
+      : (keyId, options) => takeSharedToken(deps.db, keyId, options),
+  );
   app.use(contactsRouter({ ...deps, temporalGate, ingestLimit }));
   app.use(
     profilesRouter({

@@ -35,6 +35,8 @@ export interface RouteDoc {
   tag: string;
   /** The scope the route requires; absent for routes mounted before authentication. */
   scope?: ApiKeyScope | undefined;
+  /** Routes that take the operator token (PULSE_OPERATOR_TOKEN) instead of an API key. */
+  auth?: 'operator' | undefined;
   params?: z.ZodObject | undefined;
   query?: z.ZodObject | undefined;
   body?: Named | undefined;

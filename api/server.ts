@@ -1,31 +1,40 @@
 import type { Server } from 'node:http';
-import { loadEnv } from '../config/env';
+import { ConfigError, loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
+import { waitForPostgres } from '../config/connect';
 import { lazyApiTemporalClient } from '../config/temporal';
-import { createPool } from '../db/pool';
+import { loadTemporalSettings } from '../config/temporal-connection';
 import { createApp } from './app';
 
 /** Listens until SIGTERM/SIGINT, then stops taking requests and lets the open ones finish. */
-function main(): void {
+async function main(): Promise<void> {
   const env = loadEnv();
+  const temporalSettings = loadTemporalSettings();
   const logger = createLogger(env.LOG_LEVEL, 'pulse-api');
-  if (!env.DATABASE_URL || !env.TEMPORAL_ADDRESS) {
-    throw new Error(
-      'DATABASE_URL and TEMPORAL_ADDRESS must be set (npm start runs everything locally without them)',
-    );
-  }
-  const db = createPool(env.DATABASE_URL);
-  // Lazy: the API starts, and takes interactions, while Temporal is away.
-  const temporal = lazyApiTemporalClient(env.TEMPORAL_ADDRESS, env.TEMPORAL_NAMESPACE);
+  if (!env.DATABASE_URL)
+    throw new ConfigError('DATABASE_URL must be set (npm start runs everything locally without it)');
+  if (!temporalSettings.address)
+    throw new ConfigError('TEMPORAL_ADDRESS (or an address in the TEMPORAL_CONFIG_FILE profile) must be set');
+  const waiting = new AbortController();
+  const abort = () => waiting.abort();
+  process.once('SIGTERM', abort);
+  process.once('SIGINT', abort);
+  const db = await waitForPostgres(env.DATABASE_URL, logger, waiting.signal);
+  process.off('SIGTERM', abort);
+  process.off('SIGINT', abort);
+  // Lazy: the API starts, and takes interactions, while Temporal is away (the reconciler delivers them).
+  const temporal = lazyApiTemporalClient(temporalSettings);
   const app = createApp({
     db,
     temporal,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     logger,
     rateLimit: { perSecond: env.RATE_LIMIT_INGEST_PER_SECOND, burst: env.RATE_LIMIT_INGEST_BURST },
+    rateLimitStore: env.RATE_LIMIT_STORE,
+    operatorToken: env.PULSE_OPERATOR_TOKEN,
   });
   const server: Server = app.listen(env.PORT, env.HOST, () =>
-    logger.info({ port: env.PORT }, 'api listening'),
+    logger.info({ port: env.PORT, temporal: temporalSettings.summary }, 'api listening'),
   );
   const stop = () => {
     server.close(() => {
@@ -36,9 +45,7 @@ function main(): void {
   process.once('SIGINT', stop);
 }
 
-try {
-  main();
-} catch (err: unknown) {
+main().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
-}
+});

@@ -10,6 +10,7 @@ import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker
 import pino from 'pino';
 import { createApp } from '../api/app';
 import { connectTemporalClient } from '../config/temporal';
+import { temporalSettingsAt } from '../config/temporal-connection';
 import { installTemporalRuntime } from '../config/temporal-runtime';
 import { migrate } from '../db/migrate';
 import { createPool, type Db } from '../db/pool';
@@ -117,7 +118,7 @@ export async function startStack(
     await migrate(postgres.url);
     const db = createPool(postgres.url, 4);
     stops.push({ name: 'bench pool', stop: () => db.end() });
-    const temporal = await connectTemporalClient(server.address, NAMESPACE);
+    const temporal = await connectTemporalClient(temporalSettingsAt(server.address, NAMESPACE));
     stops.push({ name: 'temporal client', stop: () => temporal.connection.close() });
     const connection = await NativeConnection.connect({ address: server.address });
     stops.push({ name: 'native connection', stop: () => connection.close() });

@@ -12,12 +12,15 @@ import type {
   triggerCollectionSchema,
 } from '../api/openapi/response-schemas';
 import type { profileCollectionSchema } from '../api/profiles/response-schemas';
+import { defineAdminCommands } from './admin';
+import { defineSetupCommands } from './setup';
 import { ApiError, createApiClient, seg, type ApiClient } from './api-client';
 import { duration, progressBar, progressLine, signed, table, type RescoreProgressView } from './render';
 
 /**
- * `pulse`: the Pulse API from a terminal. Talks HTTP only, so it works against any deployment:
- * PULSE_API_URL and PULSE_API_KEY (or --api-url / --api-key) say which.
+ * `pulse`: the Pulse API from a terminal. Its user commands talk HTTP only, so they work against
+ * any deployment: PULSE_API_URL and PULSE_API_KEY (or --api-url / --api-key) say which. The
+ * operator commands (`migrate`, `setup`, `admin …`) work on DATABASE_URL and Temporal directly.
  * Exit codes: 0 done, 1 the API refused or could not be reached (its problem detail is printed),
  * 2 bad usage, 3 a watched re-score was superseded by a newer version.
  */
@@ -397,6 +400,9 @@ export function buildProgram(): Command {
         ),
       );
     });
+
+  defineAdminCommands(program.command('admin'));
+  defineSetupCommands(program);
 
   return program;
 }

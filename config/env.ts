@@ -4,11 +4,14 @@ const port = z.coerce.number().int().min(0).max(65535);
 
 const envSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /**
+   * Only checked here; the Temporal connection (address, namespace, API key, TLS, profiles) is read
+   * by config/temporal-connection.ts with Temporal's own envconfig.
+   */
   TEMPORAL_ADDRESS: z
     .string()
     .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port')
     .optional(),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('pulse-scoring'),
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -17,6 +20,8 @@ const envSchema = z.object({
   EMBEDDED_POSTGRES_PORT: port.default(54329),
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
+  /** Turns on the /admin routes (accounts and keys) for whoever sends it as a bearer token; unset: off. */
+  PULSE_OPERATOR_TOKEN: z.string().min(24, 'at least 24 characters (e.g. openssl rand -hex 24)').optional(),
   PULSE_DEMO_API_KEY: z.string().min(16).default('pulse_demo_key_local_only'),
   /** smtp://host:port (smtps:// for TLS, user:pass@ for auth). Unset: email is recorded in Postgres (email_outbox). */
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
@@ -29,6 +34,21 @@ const envSchema = z.object({
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
   /** How long a stored interaction may wait for its own wake-up before the reconciler wakes its contact. */
   RECONCILE_GRACE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
+  /** postgres: one bucket per key shared by every API process; memory: per process (one API process only). */
+  RATE_LIMIT_STORE: z.enum(['postgres', 'memory']).default('postgres'),
+  /**
+   * How long a workflow task waits on a worker's sticky queue before any worker may take it: the
+   * delay before a killed worker's contacts move to a live one (Temporal's default is 10 s).
+   */
+  WORKER_STICKY_TIMEOUT_MS: z.coerce.number().int().min(100).default(2_000),
+  /** Workflows kept in the worker's cache (SDK default: from the heap size); ~200 KiB each. */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  /** Workflow task slots (SDK default 40) and activity slots (SDK default 100). */
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).optional(),
+  /** Pollers per task queue kind (SDK default 2 each); at least 2 workflow pollers (sticky + normal). */
+  WORKER_WORKFLOW_POLLERS: z.coerce.number().int().min(2).optional(),
+  WORKER_ACTIVITY_POLLERS: z.coerce.number().int().min(1).optional(),
   /** host:port where the worker serves Temporal SDK metrics for Prometheus (/metrics); unset: none. */
   WORKER_METRICS_ADDRESS: z
     .string()

@@ -1,3 +1,4 @@
+import { loadTemporalSettings } from '../config/temporal-connection';
 import path from 'node:path';
 import { loadEnv } from '../config/env';
 import { startEmbeddedPostgres } from '../stack/embedded-postgres';
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
     postgresUrl: postgres.url,
     port: env.TEMPORAL_PORT,
     uiPort: env.TEMPORAL_UI_PORT,
-    namespace: env.TEMPORAL_NAMESPACE,
+    namespace: loadTemporalSettings().namespace,
     searchAttributes: SEARCH_ATTRIBUTES,
     log,
   }).catch(async (err: unknown) => {

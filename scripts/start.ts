@@ -6,7 +6,9 @@ import { ensureReconcilerSchedule } from '../clients/reconciler-schedule';
 import { ConfigError, loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
 import { createMailer } from '../activities/mailer';
-import { connectTemporalClient, ensureSearchAttributes, lazyApiTemporalClient } from '../config/temporal';
+import { connectTemporalClient, lazyApiTemporalClient, setupTemporal } from '../config/temporal';
+import { loadTemporalSettings, withAddress } from '../config/temporal-connection';
+import { workerTuningFrom } from '../config/worker-tuning';
 import { installTemporalRuntime } from '../config/temporal-runtime';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
@@ -25,18 +27,34 @@ async function main(): Promise<void> {
   const env = loadEnv();
   const logger = createLogger(env.LOG_LEVEL, 'pulse');
   const dataDir = path.resolve(env.PULSE_DATA_DIR);
-  const stops: Array<() => Promise<unknown>> = [];
+  /** What to stop, in start order; stopped in reverse: API, worker (drained), Temporal, Postgres. */
+  const stops: Array<{ name: string; stop: () => Promise<unknown> }> = [];
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     logger.info('stopping');
-    for (const stop of stops.reverse())
-      await stop().catch((err: unknown) => logger.warn({ err }, 'stop failed'));
+    const started = Date.now();
+    for (const { name, stop } of stops.reverse()) {
+      await stop().catch((err: unknown) => logger.warn({ err }, `stopping ${name} failed`));
+      logger.info({ ms: Date.now() - started }, `stopped ${name}`);
+    }
     process.exit(code);
   };
-  process.once('SIGINT', () => void shutdown(0));
-  process.once('SIGTERM', () => void shutdown(0));
+  // Ctrl-C signals npm, tsx and this process together, and some relay it again: a repeat is
+  // ignored while the orderly stop runs (dying on it would leave the servers behind); a third
+  // one exits at once, and the servers are signalled from their 'exit' handlers.
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals === 1) return void shutdown(0);
+    if (signals >= 3) {
+      logger.warn({ signal }, 'stopping at once');
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   try {
     let databaseUrl = env.DATABASE_URL;
@@ -47,49 +65,50 @@ async function main(): Promise<void> {
         port: env.EMBEDDED_POSTGRES_PORT,
         database: 'pulse',
       });
-      stops.push(() => postgres.stop());
+      stops.push({ name: 'postgres', stop: () => postgres.stop() });
       databaseUrl = postgres.url;
     }
 
-    let temporalAddress = env.TEMPORAL_ADDRESS;
+    let temporalSettings = loadTemporalSettings();
     let temporalUi: string | undefined;
-    if (!temporalAddress) {
+    if (!temporalSettings.address) {
       logger.info('starting Temporal dev server');
       const server = await startTemporalDevServer({
         dbFile: path.join(dataDir, 'temporal.sqlite'),
         port: env.TEMPORAL_PORT,
         uiPort: env.TEMPORAL_UI_PORT,
-        namespace: env.TEMPORAL_NAMESPACE,
+        namespace: temporalSettings.namespace,
         searchAttributes: SEARCH_ATTRIBUTES,
         logFile: path.join(dataDir, 'temporal.log'),
       });
-      stops.push(() => server.stop());
-      temporalAddress = server.address;
+      stops.push({ name: 'temporal', stop: () => server.stop() });
+      temporalSettings = withAddress(temporalSettings, server.address);
       temporalUi = server.uiUrl;
     }
 
     await migrate(databaseUrl, (msg) => logger.debug(msg));
     const db = createPool(databaseUrl);
-    stops.push(() => db.end());
+    stops.push({ name: 'api database pool', stop: () => db.end() });
 
-    const temporal = await connectTemporalClient(temporalAddress, env.TEMPORAL_NAMESPACE);
-    stops.push(() => temporal.connection.close());
-    await ensureSearchAttributes(temporal, env.TEMPORAL_NAMESPACE, SEARCH_ATTRIBUTES);
+    const temporal = await connectTemporalClient(temporalSettings);
+    stops.push({ name: 'temporal client', stop: () => temporal.connection.close() });
+    await setupTemporal(temporal, temporalSettings.namespace, SEARCH_ATTRIBUTES);
 
     // Unlike worker/main.ts, npm start always serves the worker's SDK metrics (locally only by default).
     const workerMetrics = env.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464';
     installTemporalRuntime('WARN', { metricsBindAddress: workerMetrics });
-    const connection = await NativeConnection.connect({ address: temporalAddress });
+    const connection = await NativeConnection.connect(temporalSettings.connection);
     // The worker gets a pool of its own, as it would as a process of its own: a scoring pass holds
     // a connection for its whole transaction, and with one shared pool passes and API requests
     // queued behind each other (bench: p99 3.1 s → 0.36 s from API to visible score at half rate).
     const workerDb = createPool(databaseUrl);
-    stops.push(() => workerDb.end());
+    stops.push({ name: 'worker database pool', stop: () => workerDb.end() });
     const worker = await createWorker({
       connection,
-      namespace: env.TEMPORAL_NAMESPACE,
+      namespace: temporalSettings.namespace,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       db: workerDb,
+      tuning: workerTuningFrom(env),
       mailer: createMailer({ smtpUrl: env.SMTP_URL, from: env.SMTP_FROM, db: workerDb }),
     });
     const workerDone = worker.run();
@@ -98,27 +117,32 @@ async function main(): Promise<void> {
       intervalSeconds: env.RECONCILE_INTERVAL_SECONDS,
       graceSeconds: env.RECONCILE_GRACE_SECONDS,
     });
-    stops.push(async () => {
-      // The SDK's runtime shuts workers down on SIGINT itself; a second shutdown() would throw.
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await workerDone;
-      await connection.close();
+    stops.push({
+      name: 'worker',
+      stop: async () => {
+        // The SDK's runtime shuts workers down on SIGINT itself; a second shutdown() would throw.
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await workerDone;
+        await connection.close();
+      },
     });
 
     // The API's own client: quick to give up on an unreachable Temporal (api/temporal-gate.ts).
-    const apiTemporal = lazyApiTemporalClient(temporalAddress, env.TEMPORAL_NAMESPACE);
-    stops.push(() => apiTemporal.connection.close());
+    const apiTemporal = lazyApiTemporalClient(temporalSettings);
+    stops.push({ name: 'api temporal client', stop: () => apiTemporal.connection.close() });
     const app = createApp({
       db,
       temporal: apiTemporal,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       logger: logger.child({ component: 'api' }),
       rateLimit: { perSecond: env.RATE_LIMIT_INGEST_PER_SECOND, burst: env.RATE_LIMIT_INGEST_BURST },
+      rateLimitStore: env.RATE_LIMIT_STORE,
+      operatorToken: env.PULSE_OPERATOR_TOKEN,
     });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(env.PORT, env.HOST, () => resolve(s)).once('error', reject);
     });
-    stops.push(() => new Promise((resolve) => server.close(resolve)));
+    stops.push({ name: 'api', stop: () => new Promise((resolve) => server.close(resolve)) });
     const apiUrl = `http://${env.HOST}:${env.PORT}`;
 
     await seedDemo({ db, baseUrl: apiUrl, apiKey: env.PULSE_DEMO_API_KEY });
@@ -127,7 +151,7 @@ async function main(): Promise<void> {
       '',
       'Pulse is running.',
       `  API          ${apiUrl}   (demo key: ${env.PULSE_DEMO_API_KEY})`,
-      `  Temporal     ${temporalAddress}${temporalUi ? `   UI: ${temporalUi}` : ''}`,
+      `  Temporal     ${temporalSettings.summary}${temporalUi ? `   UI: ${temporalUi}` : ''}`,
       `  Postgres     ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`,
       `  Metrics      API ${apiUrl}/metrics   worker http://${workerMetrics}/metrics`,
       '',

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -79,38 +79,86 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   prepareDataDir(dataDir, runAs);
 
   let log = '';
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: Object.entries(opts.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
-    onLog: (message) => (log = (log + message).slice(-LOG_TAIL_CHARS)),
-    onError: (error) => (log = (log + String(error) + '\n').slice(-LOG_TAIL_CHARS)),
-  });
-  const forget = stopWithParent(server);
-  const stop = stopOnce(server, forget);
-  let exitedEarly = false;
+  const append = (message: string) => (log = (log + message).slice(-LOG_TAIL_CHARS));
   try {
-    if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
-    // start() rejects with no reason when the server process closes before it is ready.
-    const starting = server.start().catch((err: unknown) => {
-      exitedEarly = true;
-      throw err instanceof Error ? err : new Error('the server process exited');
-    });
-    await withTimeout(starting, START_TIMEOUT_MS, `no "ready" message within ${START_TIMEOUT_MS} ms`);
+    if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
+      // initdb only; the server itself is started below, in a process group of its own.
+      const installer = new EmbeddedPostgres({
+        databaseDir: dataDir,
+        port,
+        user: USER,
+        password: PASSWORD,
+        authMethod: 'scram-sha-256',
+        persistent: true,
+        createPostgresUser: process.getuid?.() === 0,
+        postgresFlags: [],
+        onLog: append,
+        onError: (error) => append(String(error) + '\n'),
+      });
+      await installer.initialise();
+    }
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(`Embedded Postgres could not initialise ${dataDir}: ${reason}\n${log}`, { cause: err });
+  }
+  const flags = Object.entries(opts.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+  const server = spawnPostgres(postgresBinary, dataDir, port, flags, postgresOsUser(), append);
+  try {
+    await withTimeout(server.ready, START_TIMEOUT_MS, `no "ready" message within ${START_TIMEOUT_MS} ms`);
     await ensureDatabase(port, database);
   } catch (err) {
-    if (exitedEarly) forget();
-    else await stop().catch(() => undefined);
+    await server.stop().catch(() => undefined);
     const reason = err instanceof Error ? err.message : String(err);
     const message = `Embedded Postgres did not start in ${dataDir}: ${reason}`;
     throw new Error(`${message}\n--- postgres output (tail) ---\n${log}`, { cause: err });
   }
-  return { url: connectionUrl(port, database), stop };
+  return { url: connectionUrl(port, database), stop: server.stop };
+}
+
+/**
+ * The server as a child in a process group of its own (detached): Ctrl-C reaches the whole
+ * foreground group at once, and Postgres must outlive the worker's last transaction, so only
+ * stop() (SIGINT: fast shutdown) ends it. A parent that exits without stopping it still signals
+ * it from its 'exit' handler; a Postgres that already died counts as stopped.
+ */
+function spawnPostgres(
+  binary: string,
+  dataDir: string,
+  port: number,
+  flags: string[],
+  runAs: OsUser | undefined,
+  onLog: (message: string) => void,
+): { ready: Promise<void>; stop: () => Promise<void> } {
+  const child = spawn(binary, ['-D', dataDir, '-p', String(port), ...flags], {
+    ...(runAs && { uid: runAs.uid, gid: runAs.gid }),
+    env: { ...process.env, LC_MESSAGES: 'C' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const signal = () => void child.kill('SIGINT');
+  process.on('exit', signal);
+  void exited.then(() => process.off('exit', signal));
+  const ready = new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.stderr.on('data', (chunk: Buffer) => {
+      const message = chunk.toString('utf8');
+      onLog(message);
+      if (message.includes('database system is ready to accept connections')) resolve();
+    });
+    void exited.then(() => reject(new Error('the server process exited')));
+  });
+  ready.catch(() => undefined);
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGINT');
+      const killer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(killer);
+    })());
+  return { ready, stop };
 }
 
 interface EmbeddedPostgresPackage {
@@ -145,7 +193,7 @@ async function importEmbeddedPostgres(): Promise<EmbeddedPostgresPackage> {
  * calls process.exit() itself, cutting short the caller's ordered shutdown (worker first,
  * database last); on 'beforeExit' it calls process.exit(0), overriding a failing
  * process.exitCode; and its 'exit' hook, reached alone, throws "done is not a function".
- * stopWithParent() takes the one useful part over.
+ * spawnPostgres() takes the one useful part over (signal Postgres when this process exits).
  */
 function detachExitHooks(embeddedPostgresEntry: string): void {
   const exitHook = createRequire(embeddedPostgresEntry)('async-exit-hook') as {
@@ -153,13 +201,6 @@ function detachExitHooks(embeddedPostgresEntry: string): void {
     unhookEvent(event: string): void;
   };
   for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
-}
-
-/** stop() signals Postgres synchronously, which is all an 'exit' listener can still do. */
-function stopWithParent(server: EmbeddedPostgresServer): () => void {
-  const stop = () => void server.stop();
-  process.on('exit', stop);
-  return () => process.off('exit', stop);
 }
 
 /** npm keeps the platform package's library symlinks in a JSON file; its postinstall recreates them. */
@@ -251,20 +292,6 @@ async function ensureDatabase(port: number, database: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-/** The package's stop() waits for an 'exit' event that never comes if Postgres already died. */
-function stopOnce(server: EmbeddedPostgresServer, onStopped: () => void): () => Promise<void> {
-  let stopping: Promise<void> | undefined;
-  const stop = async () => {
-    await withTimeout(
-      server.stop(),
-      STOP_TIMEOUT_MS,
-      'Postgres did not report its exit in time (it may have died earlier)',
-    );
-    onStopped();
-  };
-  return () => (stopping ??= stop());
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

@@ -62,8 +62,11 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   if (opts.dbFile) await fs.promises.mkdir(path.dirname(opts.dbFile), { recursive: true });
 
   const output = openOutput(opts.logFile);
+  // Its own process group: Ctrl-C reaches the whole foreground group at once, and the worker
+  // must finish its last tasks against a live server; only stop() ends it.
   const child = spawn(cli, startDevArgs(opts, namespace, port, uiPort), {
     stdio: ['ignore', output.stdio, output.stdio],
+    detached: true,
   });
   output.attach(child);
   const stop = stopOnce(child);

@@ -16,13 +16,28 @@ export interface PulseWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Replaces some activities (tests inject faults around the real ones, which this receives). */
   overrideActivities?: (defaults: PulseActivities) => Partial<PulseActivities>;
-  tuning?: Pick<
-    WorkerOptions,
-    'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'
-  >;
+  tuning?: WorkerTuning;
 }
 
 export type PulseActivities = ReturnType<typeof createActivities>;
+
+export type WorkerTuning = Pick<
+  WorkerOptions,
+  | 'maxConcurrentActivityTaskExecutions'
+  | 'maxConcurrentWorkflowTaskExecutions'
+  | 'maxCachedWorkflows'
+  | 'maxConcurrentWorkflowTaskPolls'
+  | 'maxConcurrentActivityTaskPolls'
+  | 'stickyQueueScheduleToStartTimeout'
+>;
+
+/**
+ * After a worker dies, a workflow it had cached gets its next task on that worker's sticky queue
+ * and waits this long before any worker may take it (SDK default 10 s; measured in
+ * test/fault/worker-handoff.test.ts). A live worker misses its sticky queue only when it is
+ * overloaded, which costs a replay on another worker: cheap for Pulse's short histories.
+ */
+export const DEFAULT_STICKY_TIMEOUT = '2s';
 
 export function workflowsPath(): string {
   return require.resolve('../workflows');
@@ -35,6 +50,7 @@ export async function createWorker(opts: PulseWorkerOptions): Promise<Worker> {
     taskQueue: opts.taskQueue,
     activities: withOverrides(createActivities({ db: opts.db, mailer: opts.mailer, sms: opts.sms }), opts),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
+    stickyQueueScheduleToStartTimeout: DEFAULT_STICKY_TIMEOUT,
     ...opts.tuning,
   });
 }

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { HttpError } from '../http-error';
-import { isUnavailableError } from '../unavailable';
+import { isUnavailableError, temporalConfigurationProblem } from '../unavailable';
 
 /** Every error leaves as problem+json; an unexpected one is logged and told as little as possible. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
@@ -48,6 +48,8 @@ function toHttpError(err: unknown): HttpError {
       where && e.status === 400 ? [where] : undefined,
     );
   }
+  const misconfigured = temporalConfigurationProblem(err);
+  if (misconfigured) return new HttpError(500, 'Internal Server Error', misconfigured);
   if (isUnavailableError(err))
     return HttpError.unavailable('a backing service is unavailable; retry shortly');
   return new HttpError(500, 'Internal Server Error');

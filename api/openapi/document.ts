@@ -43,12 +43,22 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[]): JsonSchema {
       { name: 'lists', description: 'Smart lists: saved contact filters' },
       { name: 'profiles', description: 'Score profiles: rules, drafts and published versions' },
       { name: 'operations', description: 'Health and documentation; no API key' },
+      {
+        name: 'admin',
+        description:
+          'Accounts and API keys, for operators: the operator token, not an API key (off unless PULSE_OPERATOR_TOKEN is set)',
+      },
     ],
     paths,
     components: {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <API key>' },
         apiKeyHeader: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+        operatorToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'Authorization: Bearer <PULSE_OPERATOR_TOKEN>; only the /admin routes take it',
+        },
       },
       schemas: components.schemas,
     },
@@ -67,6 +77,12 @@ function operation(route: RouteDoc, components: Components): JsonSchema {
     responses[401] ??= { description: 'no API key, or an unknown or revoked one' };
     responses[403] ??= { description: `the API key lacks the "${route.scope}" scope` };
   }
+  if (route.auth === 'operator') {
+    responses[401] ??= { description: 'no operator token, or a wrong one' };
+    responses[404] ??= {
+      description: 'no such resource, or the admin routes are off (no PULSE_OPERATOR_TOKEN)',
+    };
+  }
   if (route.params) responses[404] ??= { description: 'no such resource in this account' };
   if (route.scope) responses[503] ??= { description: 'Postgres or Temporal is unavailable; retry later' };
 
@@ -80,7 +96,7 @@ function operation(route: RouteDoc, components: Components): JsonSchema {
       description: [route.description, scopeNote].filter(Boolean).join('\n\n'),
     }),
     tags: [route.tag],
-    ...(!route.scope && { security: [] }),
+    ...(route.auth === 'operator' ? { security: [{ operatorToken: [] }] } : !route.scope && { security: [] }),
     ...(parameters.length > 0 && { parameters }),
     ...(route.body && {
       requestBody: {

@@ -85,10 +85,10 @@ export const ingestResultSchema = z.object({
 
 export const livenessSchema = z.object({ status: z.literal('ok') });
 
-const checkSchema = z.enum(['ok', 'down']);
+const checkSchema = z.enum(['ok', 'down', 'misconfigured']);
 export const readinessSchema = z.object({
   postgres: z.literal('ok'),
-  temporal: checkSchema,
+  temporal: z.enum(['ok', 'down']),
   /** Present when Temporal is down: what still works and what does not. */
   degraded: z.string().optional(),
 });

@@ -1,3 +1,4 @@
+import { adminRoutes } from '../admin/routes';
 import { contactRoutes, listContactsRoute } from '../contacts/routes';
 import { healthRoutes } from '../health/router';
 import { listRoutes } from '../lists/routes';
@@ -26,4 +27,5 @@ export const ROUTES: readonly RouteDoc[] = [
   ...Object.values(listRoutes),
   ...Object.values(triggerRoutes),
   contactRoutes.adjustScore,
+  ...Object.values(adminRoutes),
 ];

@@ -6,6 +6,7 @@ import { Context as ActivityContext } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { deliverInteractions } from '../../clients/contact-workflow';
 import { connectTemporalClient } from '../../config/temporal';
+import { temporalSettingsAt } from '../../config/temporal-connection';
 import { isUnavailableError } from '../../api/unavailable';
 import { createPool, withTransaction, type Db } from '../../db/pool';
 import { forEachSimulationPage } from '../../db/simulation';
@@ -65,7 +66,7 @@ beforeAll(async () => {
   port = await findFreePort();
   postgres = await startPostgres();
   db = createPool(postgres.url);
-  client = await connectTemporalClient(process.env.TEMPORAL_ADDRESS!, 'default');
+  client = await connectTemporalClient(temporalSettingsAt(process.env.TEMPORAL_ADDRESS!));
   taskQueue = `fault-pg-${randomUUID()}`;
   worker = await startInProcessWorker({
     address: process.env.TEMPORAL_ADDRESS!,

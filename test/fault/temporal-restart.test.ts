@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { ensureReconcilerSchedule } from '../../clients/reconciler-schedule';
 import { lazyApiTemporalClient } from '../../config/temporal';
+import { temporalSettingsAt } from '../../config/temporal-connection';
 import { createPool, type Db } from '../../db/pool';
 import { findFreePort } from '../../stack/free-port';
 import { anInteraction } from '../support/builders';
@@ -71,7 +72,7 @@ beforeAll(async () => {
   temporal = await startServer();
   db = createPool(process.env.DATABASE_URL!);
   // The API's own way of connecting (api/server.ts).
-  client = lazyApiTemporalClient(temporal.address, 'default');
+  client = lazyApiTemporalClient(temporalSettingsAt(temporal.address));
   taskQueue = `fault-temporal-${randomUUID()}`;
   worker = await startInProcessWorker({ address: temporal.address, taskQueue, db });
   api = await startApi({ db, temporal: client, taskQueue });

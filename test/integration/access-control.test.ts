@@ -101,8 +101,9 @@ async function snapshot(accountId: string, contactId: string) {
   );
   const data: Record<string, string[]> = {};
   for (const { table_name: table } of tables) {
+    // A refused request still used its key: last_used_at is bookkeeping, not account data.
     const { rows } = await h.db.query(
-      `SELECT to_jsonb(t)::text AS row FROM "${table}" t WHERE account_id = $1`,
+      `SELECT (to_jsonb(t) - 'last_used_at')::text AS row FROM "${table}" t WHERE account_id = $1`,
       [accountId],
     );
     data[table] = rows.map((r) => r.row as string).sort();

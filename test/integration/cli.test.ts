@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { DEFAULT_RULES } from '../../domain/default-rules';
 import { progressBar, progressLine, table } from '../../cli/render';
 import { findFreePort } from '../../stack/free-port';
@@ -7,42 +5,7 @@ import { anInteraction } from '../support/builders';
 import { eventually } from '../support/eventually';
 import { startHarness, type Harness, type TestAccount } from '../support/harness';
 import { seedAppliedHistory } from '../support/scoring-fixtures';
-
-const root = path.resolve(__dirname, '..', '..');
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The CLI as a user runs it: its own process, configured by environment, talking HTTP. */
-function pulse(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-        path.join(root, 'cli', 'pulse.ts'),
-        ...args,
-      ],
-      { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`pulse ${args.join(' ')} did not exit within ${timeoutMs} ms:\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { pulse } from '../support/pulse-cli';
 
 let h: Harness;
 beforeAll(async () => {

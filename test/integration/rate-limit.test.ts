@@ -1,16 +1,22 @@
 import { DEFAULT_RULES } from '../../domain/default-rules';
 import { anInteraction } from '../support/builders';
+import { startApiReplica, type ApiReplica } from '../support/api-replica';
 import { startHarness, type Harness, type TestAccount } from '../support/harness';
 
 const BURST = 3;
 /** One token every 2 s: slow enough that refills during a test's few requests never add up to one. */
 const PER_SECOND = 0.5;
 
+const RATE_LIMIT = { perSecond: PER_SECOND, burst: BURST };
+
 let h: Harness;
+let replica: ApiReplica;
 beforeAll(async () => {
-  h = await startHarness({ appOptions: { rateLimit: { perSecond: PER_SECOND, burst: BURST } } });
+  h = await startHarness({ appOptions: { rateLimit: RATE_LIMIT } });
+  replica = await startApiReplica(h, { rateLimit: RATE_LIMIT });
 });
 afterAll(async () => {
+  await replica?.close();
   await h?.shutdown();
 });
 
@@ -114,5 +120,25 @@ describe('rate limit on POST /contacts/:contactId/interactions and /score-adjust
       );
     }
     expect((await ingest(account, account.keys.write)).status).toBe(202);
+  });
+
+  it('when one key sends through two API instances on the same database, then the burst holds across both, not per instance', async () => {
+    const account = await accountWithContact();
+    const viaReplica = (id: string) =>
+      fetch(`${replica.baseUrl}/contacts/c1/interactions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${account.keys.write}`, 'content-type': 'application/json' },
+        body: JSON.stringify(anInteraction({ id })),
+      }).then((res) => res.status);
+    const statuses = await Promise.all(
+      Array.from({ length: 2 * BURST }, (_, i) =>
+        i % 2 === 0
+          ? ingest(account, account.keys.write, `evt-${i}`).then((a) => a.status)
+          : viaReplica(`evt-${i}`),
+      ),
+    );
+    expect(statuses.filter((s) => s === 202)).toHaveLength(BURST);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(BURST);
+    expect(await storedIds(account)).toHaveLength(BURST);
   });
 });

@@ -1,3 +1,4 @@
+import { temporalSettingsAt } from '../../config/temporal-connection';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -34,7 +35,7 @@ afterAll(async () => {
 });
 
 async function apiWithTemporalAt(address: string) {
-  const temporal = lazyApiTemporalClient(address, 'default');
+  const temporal = lazyApiTemporalClient(temporalSettingsAt(address));
   const app = createApp({ db: h.db, temporal, taskQueue: 'nobody', logger: pino({ level: 'silent' }) });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -7,6 +7,8 @@ export interface WorkerProcess {
   /** Resolves once the worker logged that it polls its task queue. */
   ready: Promise<void>;
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** The last 20,000 characters it wrote (stdout and stderr). */
+  output(): string;
 }
 
 /**
@@ -92,6 +94,7 @@ function startPulseProcess(entry: string, readyText: string, env: Record<string,
   return {
     child,
     ready,
+    output: () => output,
     async kill(signal: NodeJS.Signals = 'SIGKILL') {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

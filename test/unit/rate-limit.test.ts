@@ -1,17 +1,26 @@
 import type { Request, Response } from 'express';
 import { loadEnv } from '../../config/env';
 import { HttpError } from '../../api/http-error';
-import { DEFAULT_INGEST_RATE_LIMIT, tokenBucketRateLimit } from '../../api/middleware/rate-limit';
+import {
+  DEFAULT_INGEST_RATE_LIMIT,
+  memoryBuckets,
+  tokenBucketRateLimit,
+} from '../../api/middleware/rate-limit';
 
 /** Runs the middleware for one request of `keyId` at the fake clock's time. */
 function caller(perSecond: number, burst: number) {
   let now = 0;
-  const limit = tokenBucketRateLimit({ perSecond, burst }, () => now);
+  const limit = tokenBucketRateLimit(
+    { perSecond, burst },
+    memoryBuckets(() => now),
+  );
   return {
     advance(ms: number) {
       now += ms;
     },
-    request(keyId = 'key_a'): { allowed: boolean; headers: Record<string, string>; error?: HttpError } {
+    async request(
+      keyId = 'key_a',
+    ): Promise<{ allowed: boolean; headers: Record<string, string>; error?: HttpError }> {
       const headers: Record<string, string> = {};
       const res = {
         locals: { principal: { keyId, accountId: 'acct', scopes: ['write'] } },
@@ -19,7 +28,7 @@ function caller(perSecond: number, burst: number) {
       } as unknown as Response;
       let allowed = false;
       try {
-        limit({} as Request, res, () => (allowed = true));
+        await limit({} as Request, res, () => (allowed = true));
       } catch (err) {
         return { allowed, headers, error: err as HttpError };
       }
@@ -29,10 +38,14 @@ function caller(perSecond: number, burst: number) {
 }
 
 describe('token bucket rate limit', () => {
-  it('when a key sends its burst at once, then the next request waits for one token', () => {
+  it('when a key sends its burst at once, then the next request waits for one token', async () => {
     const c = caller(2, 3);
-    expect([c.request(), c.request(), c.request()].map((r) => r.allowed)).toEqual([true, true, true]);
-    const refused = c.request();
+    expect([await c.request(), await c.request(), await c.request()].map((r) => r.allowed)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    const refused = await c.request();
     expect(refused.allowed).toBe(false);
     expect(refused.error).toMatchObject({ status: 429, headers: { 'Retry-After': '1' } });
     expect(refused.headers).toEqual({
@@ -42,31 +55,31 @@ describe('token bucket rate limit', () => {
       'RateLimit-Policy': '3;w=2',
     });
     c.advance(499);
-    expect(c.request().allowed).toBe(false);
+    expect((await c.request()).allowed).toBe(false);
     c.advance(1);
-    expect(c.request().allowed).toBe(true);
+    expect((await c.request()).allowed).toBe(true);
   });
 
-  it('when time passes, then tokens come back at the rate, never above the burst', () => {
+  it('when time passes, then tokens come back at the rate, never above the burst', async () => {
     const c = caller(10, 5);
-    for (let i = 0; i < 5; i++) c.request();
+    for (let i = 0; i < 5; i++) await c.request();
     c.advance(250);
-    expect(c.request().headers['RateLimit-Remaining']).toBe('1');
+    expect((await c.request()).headers['RateLimit-Remaining']).toBe('1');
     c.advance(60_000);
-    expect(c.request().headers['RateLimit-Remaining']).toBe('4');
+    expect((await c.request()).headers['RateLimit-Remaining']).toBe('4');
   });
 
-  it('when keys differ, then each has its own bucket', () => {
+  it('when keys differ, then each has its own bucket', async () => {
     const c = caller(1, 1);
-    expect(c.request('key_a').allowed).toBe(true);
-    expect(c.request('key_a').allowed).toBe(false);
-    expect(c.request('key_b').allowed).toBe(true);
+    expect((await c.request('key_a')).allowed).toBe(true);
+    expect((await c.request('key_a')).allowed).toBe(false);
+    expect((await c.request('key_b')).allowed).toBe(true);
   });
 
-  it('when the rate is below one per second, then Retry-After is the whole seconds until a token', () => {
+  it('when the rate is below one per second, then Retry-After is the whole seconds until a token', async () => {
     const c = caller(0.25, 1);
-    c.request();
-    expect(c.request().error?.headers['Retry-After']).toBe('4');
+    await c.request();
+    expect((await c.request()).error?.headers['Retry-After']).toBe('4');
   });
 
   it('when nothing is configured, then the defaults are those of config/env.ts', () => {

@@ -1,0 +1,90 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { findFreePorts } from '../../stack/free-port';
+
+/**
+ * `npm start` stopped with Ctrl-C, as a terminal does it: SIGINT to the whole foreground process
+ * group (npm, tsx, the start script). The embedded servers run in process groups of their own, so
+ * the script stops API → worker (drained) → Temporal → Postgres itself, quickly and quietly.
+ */
+const STOP_LIMIT_MS = 10_000;
+const root = path.resolve(__dirname, '..', '..');
+
+interface LogLine {
+  level: number;
+  msg: string;
+  time: number;
+}
+
+it('when the npm start process group gets SIGINT, then API, worker, Temporal and Postgres stop in that order within seconds, with no warning and nothing left running', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-npm-start-'));
+  const [api, temporal, ui, postgres, metrics] = await findFreePorts(5);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PULSE_DATA_DIR: dataDir,
+    PORT: String(api),
+    TEMPORAL_PORT: String(temporal),
+    TEMPORAL_UI_PORT: String(ui),
+    EMBEDDED_POSTGRES_PORT: String(postgres),
+    WORKER_METRICS_ADDRESS: `127.0.0.1:${metrics}`,
+    LOG_LEVEL: 'info',
+  };
+  // The test run's own servers are not for this stack: it starts its own.
+  delete env.DATABASE_URL;
+  delete env.TEMPORAL_ADDRESS;
+  const child = spawn('npm', ['start'], {
+    cwd: root,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const group = -child.pid!;
+  try {
+    const deadline = Date.now() + 240_000;
+    while (!output.includes('Pulse is running.')) {
+      if (child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`npm start did not come up:\n${output.slice(-3000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const asked = Date.now();
+    process.kill(group, 'SIGINT');
+    const { code, signal } = await exited;
+    const tookMs = Date.now() - asked;
+    fs.writeFileSync(path.join(dataDir, 'npm-start.out'), output); // for a failing run
+
+    const lines: LogLine[] = output
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as LogLine);
+    const fromStop = lines.slice(lines.findIndex((l) => l.msg === 'stopping'));
+    expect(fromStop.map((l) => l.msg).filter((m) => m.startsWith('stopped '))).toEqual([
+      'stopped api',
+      'stopped worker',
+      'stopped worker database pool',
+      'stopped temporal client',
+      'stopped api database pool',
+      'stopped temporal',
+      'stopped postgres',
+    ]);
+    expect(fromStop.filter((l) => l.level >= 40)).toEqual([]);
+    expect(output).not.toMatch(/retried \d+ times|did not report its exit|WARN/);
+    // npm itself got the SIGINT and dies of it; the script under it reported no failure.
+    expect(code === 0 || signal === 'SIGINT').toBe(true);
+    expect(output).not.toContain('start failed');
+    expect(tookMs).toBeLessThan(STOP_LIMIT_MS);
+    process.stdout.write(`npm start stopped in ${tookMs} ms after SIGINT to its process group\n`);
+    // Nothing that ran on this data dir (postgres -D, temporal --db-filename) is left.
+    expect(spawnSync('pgrep', ['-f', dataDir]).status).toBe(1);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) process.kill(group, 'SIGKILL');
+    spawnSync('pkill', ['-KILL', '-f', dataDir]);
+  }
+}, 300_000);
