@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { withTransaction, type Db, type Queryable } from './pool';
+import { queryFirst } from './query';
 
 export const API_KEY_SCOPES = ['read', 'write', 'admin'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
@@ -79,12 +80,13 @@ export async function setAccountDisabled(
   id: string,
   disabled: boolean,
 ): Promise<AccountRecord | undefined> {
-  const { rows } = await db.query<AccountRow>(
+  const row = await queryFirst<AccountRow>(
+    db,
     `UPDATE accounts SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END
      WHERE id = $1 RETURNING ${ACCOUNT_COLUMNS}`,
     [id, disabled],
   );
-  return rows[0] && toAccount(rows[0]);
+  return row && toAccount(row);
 }
 
 /** Returns the raw key once; only its hash is kept. Pass `raw` to install a known key (local demo). */

@@ -66,6 +66,8 @@ export interface AutomationRun {
   key(step: string): string;
   /** `summary` labels the action in the history ("Send reward email"); `call` gets actions carrying it. */
   send(step: string, call: StepCall, summary?: string): Promise<ActionOutcome>;
+  /** `send` of an email to the contact: the step most automations begin with. */
+  email(step: string, message: { subject: string; text: string }, summary: string): Promise<ActionOutcome>;
   act(step: string, call: StepCall, summary?: string): Promise<ActionOutcome>;
   /** `summary` labels the timer in the history ("Wait 3 days before the SMS"). */
   wait(step: string, ms: number, detail: string, summary?: string): Promise<void>;
@@ -199,6 +201,13 @@ export function beginAutomation(
     contact: { accountId: input.accountId, contactId: input.contactId },
     key: (step) => actionKey(workflowId, step),
     act,
+    email(step, message, summary) {
+      return this.send(
+        step,
+        (actionKey, labelled) => labelled.sendEmail({ ...this.contact, actionKey, ...message }),
+        summary,
+      );
+    },
     async send(step, call, summary) {
       if (status.dndAll) {
         record(step, { status: 'skipped', reason: stoppedReason('dnd_all') });

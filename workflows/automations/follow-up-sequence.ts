@@ -22,10 +22,9 @@ export async function followUpSequenceWorkflow(input: AutomationInput): Promise<
   const { contact } = automation;
 
   return automation.run(async () => {
-    await automation.send(
+    await automation.email(
       'email',
-      (actionKey, labelled) =>
-        labelled.sendEmail({ ...contact, actionKey, subject: params.emailSubject, text: params.emailText }),
+      { subject: params.emailSubject, text: params.emailText },
       `Send follow-up email to ${contact.contactId}`,
     );
 

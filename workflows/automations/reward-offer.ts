@@ -10,10 +10,9 @@ export async function rewardOfferWorkflow(input: AutomationInput): Promise<Autom
   const { contact } = automation;
 
   return automation.run(async () => {
-    await automation.send(
+    await automation.email(
       'email',
-      (actionKey, labelled) =>
-        labelled.sendEmail({ ...contact, actionKey, subject: params.emailSubject, text: params.emailText }),
+      { subject: params.emailSubject, text: params.emailText },
       `Send reward email to ${contact.contactId}`,
     );
     await automation.act(
