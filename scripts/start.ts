@@ -129,7 +129,6 @@ async function main(): Promise<void> {
 
     // The API's own client: quick to give up on an unreachable Temporal (api/temporal-gate.ts).
     const apiTemporal = lazyApiTemporalClient(temporalSettings);
-    stops.push({ name: 'api temporal client', stop: () => apiTemporal.connection.close() });
     const app = createApp({
       db,
       temporal: apiTemporal,
@@ -142,7 +141,13 @@ async function main(): Promise<void> {
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(env.PORT, env.HOST, () => resolve(s)).once('error', reject);
     });
-    stops.push({ name: 'api', stop: () => new Promise((resolve) => server.close(resolve)) });
+    stops.push({
+      name: 'api',
+      stop: async () => {
+        await new Promise((resolve) => server.close(resolve));
+        await apiTemporal.connection.close();
+      },
+    });
     const apiUrl = `http://${env.HOST}:${env.PORT}`;
 
     await seedDemo({ db, baseUrl: apiUrl, apiKey: env.PULSE_DEMO_API_KEY });

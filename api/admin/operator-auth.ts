@@ -10,10 +10,12 @@ import { HttpError } from '../http-error';
 export function requireOperator(token: string | undefined): RequestHandler {
   const expected = token && digest(token);
   return (req, _res, next) => {
-    if (!expected)
-      throw new HttpError(404, 'Not Found', 'admin routes are off: set PULSE_OPERATOR_TOKEN to turn them on');
     const raw = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
-    if (!raw || !timingSafeEqual(digest(raw), expected))
+    // Credentials first, as on every route: a request without any is 401 whether or not the
+    // routes are on; one with credentials learns that they are off.
+    if (raw && !expected)
+      throw new HttpError(404, 'Not Found', 'admin routes are off: set PULSE_OPERATOR_TOKEN to turn them on');
+    if (!raw || !expected || !timingSafeEqual(digest(raw), expected))
       throw new HttpError(
         401,
         'Unauthorized',

@@ -10,6 +10,7 @@ import { parsed, serve } from '../route';
 import { HttpError } from '../http-error';
 import { WAKE_UP_TIMEOUT_MS, type TemporalGate } from '../temporal-gate';
 import { deliverInteractions } from '../../clients/contact-workflow';
+import { temporalConfigurationProblem } from '../unavailable';
 import { contactRoutes as routes } from './routes';
 
 export function contactsRouter(deps: {
@@ -70,12 +71,16 @@ export function contactsRouter(deps: {
         .call(() => deliverInteractions(temporal, taskQueue, accountId, params.contactId, refs), {
           timeoutMs: WAKE_UP_TIMEOUT_MS,
         })
-        .catch((err: unknown) =>
+        .catch((err: unknown) => {
+          // A refusal no retry cures (the namespace lacks Pulse's search attributes, bad
+          // credentials) is the operator's to fix: say so (500) rather than pretend all is well.
+          // What was stored stays stored and is delivered once it is fixed.
+          if (temporalConfigurationProblem(err)) throw err;
           deps.logger.warn(
             { err, accountId, contactId: params.contactId },
             'wake-up not sent; the reconciler will deliver',
-          ),
-        );
+          );
+        });
       res.status(202).json({ accepted: inserted.length, duplicates });
     },
     { before: [deps.ingestLimit] },
