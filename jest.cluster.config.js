@@ -11,7 +11,11 @@ process.env.PULSE_TEST_TEMPORAL = 'cluster';
 /** @type {import('jest').Config} */
 module.exports = {
   ...base,
-  testPathIgnorePatterns: ['/node_modules/'],
+  // Measured on this cluster (1.32.1, 4 shards): a worker SIGKILLed while it holds a contact's
+  // workflow task leaves that task to the workflow task timeout (10 s: 10.6 s seen), which the
+  // 2 s sticky timeout does not shorten; the ~3 s bound holds on the dev server (npm test), where
+  // the killed worker's tasks were still queued. See README, More than one of everything.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/fault/worker-handoff.test.ts'],
   testMatch: [
     '<rootDir>/test/deploy/**/*.test.ts',
     '<rootDir>/test/integration/automations-e2e.test.ts',
