@@ -7,6 +7,9 @@ import { profileRoutes } from '../profiles/routes';
 import type { RouteDoc } from '../route';
 import { triggerRoutes } from '../triggers/routes';
 import { openapiRoutes } from './router';
+import { consoleRoutes } from '../console/router';
+import { sessionRoutes } from '../session/routes';
+import { automationRunRoutes } from '../automation-runs/routes';
 
 export type { Named, ResponseDoc, RouteDoc } from '../route';
 
@@ -28,4 +31,7 @@ export const ROUTES: readonly RouteDoc[] = [
   ...Object.values(triggerRoutes),
   contactRoutes.adjustScore,
   ...Object.values(adminRoutes),
+  ...Object.values(consoleRoutes),
+  ...Object.values(sessionRoutes),
+  ...Object.values(automationRunRoutes),
 ];
