@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { DEFAULT_RULES } from '../../domain/default-rules';
 import { buildConsole } from '../../scripts/build-console';
 import { anInteraction } from '../support/builders';
+import { aContact, aProfile, seedContacts } from '../support/contact-seeds';
 import { eventually } from '../support/eventually';
 import { startHarness, type Harness, type TestAccount } from '../support/harness';
 
@@ -30,15 +31,19 @@ if (skip) {
   );
 }
 
-async function snap(page: Page, name: string): Promise<void> {
+/** The viewport, or one section of the page when `part` is given. */
+async function snap(page: Page, name: string, part?: Locator): Promise<void> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path: file });
+  await (part ?? page).screenshot({ path: file });
   if (process.env.PULSE_DOCS_SCREENSHOTS === '1') {
     fs.mkdirSync(DOCS, { recursive: true });
     fs.copyFileSync(file, path.join(DOCS, `${name}.png`));
   }
 }
+
+const section = (page: Page, heading: string): Locator =>
+  page.locator('section', { has: page.getByRole('heading', { name: heading, exact: true }) });
 
 (skip ? describe.skip : describe)(`Console${skip ? ` (skipped: ${CHROMIUM} is not installed)` : ''}`, () => {
   let h: Harness;
@@ -134,11 +139,14 @@ async function snap(page: Page, name: string): Promise<void> {
       (row) => row.split('\t')[0],
     );
 
-  it('when an admin signs in and filters by score range and tag, then only the matching contacts are listed', async () => {
+  it('when an admin signs in, filters by score range and tag and saves the filter as a smart list, then only the matching contacts are listed, and the list brings the filter back', async () => {
     const external: string[] = [];
     page.on('request', (req) => {
       if (!req.url().startsWith(h.baseUrl)) external.push(req.url());
     });
+    await page.goto(`${h.baseUrl}/console`);
+    await page.getByLabel('API key').waitFor();
+    await snap(page, 'sign-in');
     await signIn(account.keys.admin);
     await eventually(async () =>
       expect(await contactRows()).toEqual(['Ada Lovelace ada', 'Cyd cyd', 'Bob bob']),
@@ -151,6 +159,19 @@ async function snap(page: Page, name: string): Promise<void> {
     await page.getByLabel('Tags (all of)').fill('vip');
     await page.getByRole('button', { name: 'Apply' }).click();
     await eventually(async () => expect(await contactRows()).toEqual(['Ada Lovelace ada']));
+
+    // Saved as a smart list, then brought back with one click.
+    await page.getByLabel('Save this filter as a smart list').fill('Warm VIPs');
+    await page.getByRole('button', { name: 'Save list' }).click();
+    await page.getByText('Saved "Warm VIPs".').waitFor();
+    expect((await ok('GET', '/lists')).lists.map((l: any) => [l.name, l.filter])).toEqual([
+      ['Warm VIPs', { sort: 'score_desc', minScore: 3, tag: ['vip'] }],
+    ]);
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await eventually(async () => expect(await contactRows()).toHaveLength(3));
+    await page.getByRole('button', { name: 'Warm VIPs' }).click();
+    await eventually(async () => expect(await contactRows()).toEqual(['Ada Lovelace ada']));
+    await expect(page.getByLabel('Min score').inputValue()).resolves.toBe('3');
 
     // A bad range is the API's 400, shown with the field it names.
     await page.getByLabel('Max score').fill('1');
@@ -199,16 +220,22 @@ async function snap(page: Page, name: string): Promise<void> {
     const hotRow = sim.getByRole('row', { name: /^hot/ });
     await expect(hotRow.innerText()).resolves.toMatch(/hot.*\t1\t2\t1\t0/s);
     await expect(sim.locator('.movers li').first().innerText()).resolves.toContain('bob');
-    await snap(page, 'simulate');
+    await snap(page, 'simulate', section(page, 'Simulate the draft'));
   }, 60_000);
 
-  it('when the admin publishes, then the re-score progress bar reaches 100 %', async () => {
+  it('when the admin publishes, then the re-score progress bar reaches 100 % and the new version shows its diff', async () => {
     await page.getByRole('button', { name: 'Publish the draft' }).click();
     const bar = page.getByRole('progressbar');
     await page.locator('[role=progressbar][aria-valuenow="100"]').waitFor({ timeout: 60_000 });
     await expect(bar.getAttribute('aria-valuenow')).resolves.toBe('100');
     expect((await ok('GET', '/contacts/bob/score')).score).toBe(10);
-    await snap(page, 'publish');
+    await snap(page, 'publish', section(page, 'Publish'));
+
+    // The new version's diff against the one before.
+    await page.getByRole('button', { name: 'Version 2' }).click();
+    const diff = page.getByRole('list', { name: 'Changes in version 2' });
+    await expect(diff.innerText()).resolves.toMatch(/changed email-opened\s+points: 1 → 5/);
+    await snap(page, 'versions', section(page, 'Versions'));
   }, 90_000);
 
   it('when the admin opens triggers, then fire counts and runs are shown, and the pause switch pauses the trigger', async () => {
@@ -259,5 +286,27 @@ async function snap(page: Page, name: string): Promise<void> {
     await page.goto(`${h.baseUrl}/console#/triggers`);
     await page.getByRole('table', { name: 'Triggers' }).getByText('hot').first().waitFor();
     await expect(page.getByRole('switch').count()).resolves.toBe(0);
+  }, 60_000);
+
+  it('when the contacts are more than a page, then Next and Previous page through them by keyset', async () => {
+    const other = await h.newAccount();
+    await aProfile(other);
+    await seedContacts(
+      h.db,
+      other.accountId,
+      'engagement',
+      Array.from({ length: 12 }, (_, i) => aContact(`p${String(i + 1).padStart(2, '0')}`, { score: i + 1 })),
+    );
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(other.keys.read);
+    await page.getByLabel('Rows per page').selectOption('10');
+    const row = (n: number) => `Contact p${String(n).padStart(2, '0')} p${String(n).padStart(2, '0')}`;
+    const firstPage = Array.from({ length: 10 }, (_, i) => row(12 - i));
+    await eventually(async () => expect(await contactRows()).toEqual(firstPage));
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await eventually(async () => expect(await contactRows()).toEqual([row(2), row(1)]));
+    await expect(page.getByRole('button', { name: 'Next page' }).isDisabled()).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await eventually(async () => expect(await contactRows()).toEqual(firstPage));
   }, 60_000);
 });

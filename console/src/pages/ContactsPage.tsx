@@ -8,7 +8,7 @@ import { allows } from '../session';
 import type { ContactPage, Profile, SmartList } from '../types';
 import { useLoad } from '../use-load';
 
-const PAGE_SIZE = 25;
+const PAGE_SIZES = [10, 25, 50, 100];
 
 export function ContactsPage({ session }: { session: Session }) {
   const [draft, setDraft] = useState<FilterForm>(EMPTY_FILTER);
@@ -17,13 +17,14 @@ export function ContactsPage({ session }: { session: Session }) {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [listName, setListName] = useState('');
   const [note, setNote] = useState<string | null>(null);
+  const [pageSize, setPageSize] = useState(25);
   const cursor = cursors[cursors.length - 1];
 
   const profiles = useLoad(() => get<{ profiles: Profile[] }>('/profiles'), []);
   const lists = useLoad(() => get<{ lists: SmartList[] }>('/lists'), []);
   const page = useLoad(
-    () => get<ContactPage>(`/contacts?${contactQuery(filter, { limit: PAGE_SIZE, cursor })}`),
-    [filter, cursor],
+    () => get<ContactPage>(`/contacts?${contactQuery(filter, { limit: pageSize, cursor })}`),
+    [filter, cursor, pageSize],
   );
 
   const apply = (form: FilterForm) => {
@@ -185,6 +186,24 @@ export function ContactsPage({ session }: { session: Session }) {
           Previous page
         </button>
         <span>Page {cursors.length}</span>
+        <label for="page-size" class="inline-label">
+          Rows per page
+        </label>
+        <select
+          id="page-size"
+          class="narrow"
+          value={pageSize}
+          onChange={(e) => {
+            setPageSize(Number(e.currentTarget.value));
+            setCursors([undefined]);
+          }}
+        >
+          {PAGE_SIZES.map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </select>
         <button
           type="button"
           disabled={!page.data?.nextCursor}
