@@ -35,6 +35,16 @@ export function consoleRouter(dist = CONSOLE_DIST): Router {
     }
     res.set('Cache-Control', 'no-cache').sendFile(index);
   });
-  router.use('/console', express.static(dist, { index: 'index.html', maxAge: '1h', fallthrough: true }));
+  // Asset names carry a content hash; the page itself is revalidated so a rebuild shows at once.
+  router.use(
+    '/console',
+    express.static(dist, {
+      index: 'index.html',
+      maxAge: '1h',
+      setHeaders: (res, file) => {
+        if (file.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+      },
+    }),
+  );
   return router;
 }

@@ -209,6 +209,25 @@ const section = (page: Page, heading: string): Locator =>
     await page.getByRole('button', { name: 'Save draft' }).click();
     await page.getByText('Draft saved.').waitFor();
     expect((await ok('GET', '/profiles/engagement/draft/rules')).rules[0].points).toBe(5);
+
+    // Name and bounds: the PATCH route's schema refuses a floor above the ceiling before sending.
+    await page.getByLabel('Score floor (blank: none)').fill('10');
+    await page.getByLabel('Score ceiling (blank: none)').fill('5');
+    await page.getByRole('button', { name: 'Save name and bounds' }).click();
+    await expect(page.locator('#profile-ceiling-error').innerText()).resolves.toBe(
+      'must be greater than floor (10)',
+    );
+    expect((await ok('GET', '/profiles/engagement')).floor).toBeNull();
+    await page.getByLabel('Score floor (blank: none)').fill('');
+    await page.getByLabel('Score ceiling (blank: none)').fill('');
+    await page.getByLabel('Name', { exact: true }).fill('Engagement score');
+    await page.getByRole('button', { name: 'Save name and bounds' }).click();
+    await page.getByText('Saved to the draft.').waitFor();
+    expect(await ok('GET', '/profiles/engagement')).toMatchObject({
+      name: 'Engagement score',
+      floor: null,
+      ceiling: null,
+    });
   }, 60_000);
 
   it('when the admin simulates the draft, then the histograms, trigger crossings and movers show what publishing would do', async () => {

@@ -2,6 +2,7 @@ import { contactQuery, EMPTY_FILTER, formOf, savedFilterOf } from '../../console
 import { progressPercent, progressText } from '../../console/src/lib/rescore-progress';
 import { emptyRuleRow, rowOf, rulesOf } from '../../console/src/lib/rule-form';
 import { workflowUrl } from '../../console/src/lib/temporal-link';
+import { profilePatchOf } from '../../console/src/lib/profile-form';
 import { DEFAULT_RULES } from '../../domain/default-rules';
 import { contactFilterSchema, contactListQuerySchema } from '../../api/contacts/list-schemas';
 
@@ -102,5 +103,28 @@ describe('console Temporal UI links', () => {
     expect(workflowUrl('http://ui', 'ns', 'a/b', 'run-1')).toBe(
       'http://ui/namespaces/ns/workflows/a%2Fb/run-1/history',
     );
+  });
+});
+
+describe('console profile settings form (PATCH /profiles/{id} schema, shared)', () => {
+  const fields = { name: 'Engagement', description: '', floor: '', ceiling: '' };
+  it('when bounds are blank, then they are cleared (null); numbers are sent as numbers', () => {
+    expect(profilePatchOf(fields).patch).toEqual({
+      name: 'Engagement',
+      description: '',
+      floor: null,
+      ceiling: null,
+    });
+    expect(profilePatchOf({ ...fields, floor: '-10', ceiling: '100' }).patch).toMatchObject({
+      floor: -10,
+      ceiling: 100,
+    });
+  });
+  it('when the floor is not below the ceiling, the name is blank or a bound is not an integer, then the field is named', () => {
+    expect(profilePatchOf({ ...fields, floor: '10', ceiling: '10' }).errors).toEqual({
+      ceiling: 'must be greater than floor (10)',
+    });
+    expect(Object.keys(profilePatchOf({ ...fields, name: '  ' }).errors)).toEqual(['name']);
+    expect(Object.keys(profilePatchOf({ ...fields, floor: '1.5' }).errors)).toEqual(['floor']);
   });
 });

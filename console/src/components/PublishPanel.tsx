@@ -24,6 +24,7 @@ export function PublishPanel({ profileId, onPublished }: { profileId: string; on
         const p = await get<RescoreProgress>(`${path}/versions/${version}/rescore`);
         if (stopped) return;
         setProgress(p);
+        setError(null);
         if (rescoreSettled(p)) return;
       } catch (err) {
         // The re-score's workflow may not answer its first query yet: keep asking.

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { get } from '../api';
 import type { Session } from '../app';
 import { DraftEditor } from '../components/DraftEditor';
+import { ProfileSettings } from '../components/ProfileSettings';
 import { PublishPanel } from '../components/PublishPanel';
 import { SimulationView } from '../components/SimulationView';
 import { ErrorNote, Loading } from '../components/Status';
@@ -39,6 +40,7 @@ export function ProfilePage({ session, id }: { session: Session; id: string }) {
                 : `live: version ${profile.data.liveVersion}`}{' '}
               · <a href={href('distribution', id)}>Distribution</a>
             </p>
+            {admin && <ProfileSettings profile={profile.data} onSaved={profile.reload} />}
             <DraftEditor profile={profile.data} editable={admin} onSaved={profile.reload} />
             {admin && <SimulationView profileId={id} />}
             {admin && (
