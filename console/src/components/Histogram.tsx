@@ -15,7 +15,7 @@ interface Props<B extends Bin> {
 
 const W = 640;
 const H = 220;
-const PAD = { left: 8, right: 8, top: 18, bottom: 34 };
+const PAD = { left: 8, right: 8, top: 30, bottom: 34 };
 
 /**
  * Bars per bin (one per series), thresholds as dashed lines. The same numbers are in a table
@@ -43,6 +43,20 @@ export function Histogram<B extends Bin>({ title, bins, series, thresholds = [] 
               <title>{`${binLabel(bins[b.binIndex]!)}: ${b.value}`}</title>
             </rect>
           ))}
+          {bars.length <= 60 &&
+            bars.map((b) =>
+              b.value > 0 ? (
+                <text
+                  key={`v-${b.series}-${b.binIndex}`}
+                  x={b.x + b.width / 2}
+                  y={b.y - 3}
+                  class="tick"
+                  text-anchor="middle"
+                >
+                  {b.value}
+                </text>
+              ) : null,
+            )}
           <line x1={0} x2={box.width} y1={box.height} y2={box.height} class="axis" />
           {bins.map((bin, i) =>
             i % labelEvery === 0 ? (
@@ -61,8 +75,8 @@ export function Histogram<B extends Bin>({ title, bins, series, thresholds = [] 
             const x = scoreX(t.value, bins, box.width);
             return x === undefined ? null : (
               <g key={t.label} class={t.muted ? 'threshold muted' : 'threshold'}>
-                <line x1={x} x2={x} y1={-10} y2={box.height} />
-                <text x={x + 3} y={-4}>
+                <line x1={x} x2={x} y1={-14} y2={box.height} />
+                <text x={x + 3} y={-17}>
                   {t.label}
                 </text>
               </g>
