@@ -191,7 +191,7 @@ const section = (page: Page, heading: string): Locator =>
     });
     const link = page.getByRole('link', { name: 'Open its workflow in the Temporal UI' });
     await expect(link.getAttribute('href')).resolves.toBe(
-      `http://localhost:8233/namespaces/default/workflows/${encodeURIComponent(`contact:${account.accountId}:ada`)}`,
+      `http://localhost:8233/namespaces/default/workflows?query=${encodeURIComponent(`WorkflowId = "contact:${account.accountId}:ada"`)}`,
     );
     await page.getByText('reward_offer').first().waitFor();
     await snap(page, 'contact');

@@ -96,12 +96,18 @@ describe('console re-score progress', () => {
 });
 
 describe('console Temporal UI links', () => {
-  it('escapes the workflow id and trims the base URL', () => {
+  it("links a contact to the UI's list filtered by its workflow id, and a run to its history", () => {
     expect(workflowUrl('http://ui:8233/', 'default', 'contact:acct:ada')).toBe(
-      'http://ui:8233/namespaces/default/workflows/contact%3Aacct%3Aada',
+      'http://ui:8233/namespaces/default/workflows?query=' +
+        encodeURIComponent('WorkflowId = "contact:acct:ada"'),
     );
     expect(workflowUrl('http://ui', 'ns', 'a/b', 'run-1')).toBe(
       'http://ui/namespaces/ns/workflows/a%2Fb/run-1/history',
+    );
+  });
+  it('escapes a quote in the workflow id inside the query', () => {
+    expect(decodeURIComponent(workflowUrl('http://ui', 'ns', 'a"b').split('query=')[1]!)).toBe(
+      'WorkflowId = "a\\"b"',
     );
   });
 });
