@@ -173,7 +173,17 @@ const section = (page: Page, heading: string): Locator =>
     await eventually(async () => expect(await contactRows()).toEqual(['Ada Lovelace ada']));
     await expect(page.getByLabel('Min score').inputValue()).resolves.toBe('3');
 
+    // Empty scores only: every contact here is scored under the published profile.
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByLabel('Score', { exact: true }).selectOption('true');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('No contact matches.').waitFor();
+    await page.getByLabel('Score', { exact: true }).selectOption('false');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await eventually(async () => expect(await contactRows()).toHaveLength(3));
+
     // A bad range is the API's 400, shown with the field it names.
+    await page.getByLabel('Min score').fill('3');
     await page.getByLabel('Max score').fill('1');
     await page.getByRole('button', { name: 'Apply' }).click();
     await expect(page.getByRole('alert').innerText()).resolves.toContain('query.maxScore');
