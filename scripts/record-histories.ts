@@ -106,7 +106,60 @@ const scenarios: Scenario[] = [
       return { workflowId: handle.workflowId, runId: handle.firstExecutionRunId };
     },
   },
+  {
+    // Since v0.1.0's release: the reward fires (REJECT_DUPLICATE child start behind a patch), support
+    // resets the contact to the workflow task that fired, the re-run fire is refused as "already
+    // started", then the score dips and crosses again and fire 2 starts. The run after the reset.
+    file: 'contact-scoring-reset-refire.json',
+    contactId: 'hopper',
+    run: resetAfterFire,
+  },
 ];
+
+/** See the scenario: returns the run the reset made, once it has started fire 2. */
+async function resetAfterFire({ db, client, workflowId, contactId }: ScenarioContext) {
+  await client.workflow.start('contactScoringWorkflow', {
+    workflowId,
+    taskQueue: TASK_QUEUE,
+    args: [{ accountId: 'rec', contactId }],
+  });
+  await deliver(db, client, workflowId, contactId, 'h-1', 'email_opened');
+  await until(client, workflowId, (v) => v.appliedCount === 1);
+  await deliver(db, client, workflowId, contactId, 'h-2', 'payment_succeeded');
+  await until(client, workflowId, (v) => v.triggerStates.reward?.fires === 1);
+  await client.workflow.getHandle(`${workflowId}/trigger:reward/1`).result();
+  const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  const firing = events.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)!
+    .startChildWorkflowExecutionInitiatedEventAttributes!.workflowTaskCompletedEventId;
+  const { runId } = await client.workflowService.resetWorkflowExecution({
+    namespace: 'default',
+    workflowExecution: { workflowId, runId: (await client.workflow.getHandle(workflowId).describe()).runId },
+    reason: 'recording a reset',
+    workflowTaskFinishEventId: firing,
+    requestId: `reset-${workflowId}`,
+  });
+  await until(
+    client,
+    workflowId,
+    (v) => v.triggerStates.reward?.fires === 1 && v.recentAutomations.length === 1,
+  );
+  await adjustScore(
+    client,
+    TASK_QUEUE,
+    { accountId: 'rec', contactId },
+    {
+      adjustmentId: 'adj:rec-h',
+      profileId: 'engagement',
+      points: -10,
+      reason: 'recording',
+      actor: 'recorder',
+    },
+  );
+  await deliver(db, client, workflowId, contactId, 'h-3', 'payment_succeeded');
+  await until(client, workflowId, (v) => v.triggerStates.reward?.fires === 2);
+  await client.workflow.getHandle(`${workflowId}/trigger:reward/2`).result();
+  return { workflowId, runId: runId };
+}
 
 /** A payment (the reward trigger fires), a manual -3 through the update, two opens and a hand-off. */
 async function triggerAndAdjustment(
