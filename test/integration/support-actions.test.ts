@@ -373,6 +373,27 @@ describe('Reset on an automation', () => {
     expect(await actionRows(scene)).toEqual(actionsBefore);
   }, 90_000);
 
+  it('when support resets a terminated follow-up to its first workflow task, then it runs again without a second email', async () => {
+    const scene = await sceneWith(coldFollowUp);
+    await adjust(scene, -5);
+    const followUpId = scene.automationId('cold', 1);
+    const followUp = await waitingFollowUp(scene, 1);
+    await followUp.terminate('support test: terminate');
+    const actionsBefore = await actionRows(scene);
+
+    const first = completedTasks(await historyOf(followUpId))[0]!;
+    const newRun = await reset(followUpId, first);
+    const rerun = h.client.workflow.getHandle(followUpId, newRun);
+    await eventually(async () => {
+      const status = await rerun.query(automationStatusQuery);
+      expect(status.phase).toBe('waiting');
+      expect(status.steps.map((s) => [s.step, s.status])).toEqual([['email', 'done']]);
+    });
+    expect((await rerun.describe()).status.name).toBe('RUNNING');
+    expect(await emailsTo(scene.email)).toBe(1);
+    expect(await actionRows(scene)).toEqual(actionsBefore);
+  }, 90_000);
+
   it('when support resets a completed reward offer, then the re-run reports the recorded email and tag and sends nothing', async () => {
     const scene = await sceneWith(rewardAt10);
     await send(scene, 'appointment_booked', 'email_clicked');
