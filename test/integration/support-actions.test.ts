@@ -199,7 +199,8 @@ async function nothingDoubled(
 ): Promise<void> {
   await settledScore(scene, 14);
   const view = await scene.contact.query(contactScoreQuery);
-  expect(view.triggerStates['reward-10']?.fires ?? 0).toBeLessThanOrEqual(1);
+  // A reset to before the fire reads the fire count back from the automation's action records.
+  expect(view.triggerStates['reward-10']?.fires).toBe(1);
   expect((await h.client.workflow.getHandle(scene.reward).describe()).runId).toBe(scene.rewardRun);
   expect(await runsOf(scene.reward)).toEqual([scene.rewardRun]);
   expect(await emailsTo(scene.email)).toBe(1);
@@ -279,16 +280,35 @@ describe('Terminate on a contact workflow', () => {
     await settledScore(scene, 14);
     expect((await scene.contact.describe()).status.name).toBe('RUNNING');
 
-    // The fresh run does not know the trigger fired; a dip and a new crossing fire it as fire 1,
-    // the id of the automation that already ran: it is not started (or sent) a second time.
+    // The fresh run read the fire back from the automation's records: the `once` trigger has
+    // fired, so a dip and a new crossing do not fire it again.
+    expect((await scene.contact.query(contactScoreQuery)).triggerStates['reward-10']?.fires).toBe(1);
     await adjust(scene, -10);
     await adjust(scene, 10);
     await settledScore(scene, 14);
-    await eventually(async () =>
-      expect((await scene.contact.query(contactScoreQuery)).recentAutomations).toEqual([reward]),
-    );
+    expect((await scene.contact.query(contactScoreQuery)).triggerStates['reward-10']?.fires).toBe(1);
     expect(await runsOf(reward)).toEqual([rewardRun]);
     expect(await emailsTo(scene.email)).toBe(1);
+  }, 90_000);
+  it('when support terminates it, then an always trigger fires again with the next fire number, not a number already used', async () => {
+    const scene = await sceneWith({ ...rewardAt10, reentry: { policy: 'always' } });
+    await send(scene, 'appointment_booked', 'email_clicked');
+    await settledScore(scene, 13);
+    const first = h.client.workflow.getHandle(scene.automationId('reward-10', 1));
+    await eventually(() => first.describe());
+    await first.result();
+
+    await scene.contact.terminate('support test: terminate');
+    await adjust(scene, -10); // update-with-start: a fresh run, at 3
+    await adjust(scene, 10); // 13: crosses again
+    await settledScore(scene, 13);
+
+    const second = h.client.workflow.getHandle(scene.automationId('reward-10', 2));
+    await eventually(() => second.describe());
+    expect((await second.result()).phase).toBe('completed');
+    expect(await emailsTo(scene.email)).toBe(2);
+    expect((await scene.contact.query(contactScoreQuery)).triggerStates['reward-10']?.fires).toBe(2);
+    expect(await runsOf(scene.automationId('reward-10', 1))).toHaveLength(1);
   }, 90_000);
 });
 

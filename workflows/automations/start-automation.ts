@@ -1,6 +1,7 @@
 import { log, ParentClosePolicy, patched, startChild, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { AutomationInput } from '../../domain/actions';
+import { automationWorkflowId } from '../../domain/automation-ids';
 import { findAutomation } from '../../domain/automations/catalog';
 import { automationExecutionText } from '../../domain/execution-summaries';
 import type { Fire } from '../contact-state';
@@ -27,7 +28,7 @@ export async function startAutomation(
   contact: { accountId: string; contactId: string },
   { trigger, fire, fireNumber }: Fire,
 ): Promise<string> {
-  const workflowId = `${workflowInfo().workflowId}/trigger:${fire.triggerId}/${fireNumber}`;
+  const workflowId = automationWorkflowId(workflowInfo().workflowId, fire.triggerId, fireNumber);
   const automation = findAutomation(fire.automation);
   if (!automation) {
     // The API refuses unknown names; one can still vanish from the catalog in a later release.
