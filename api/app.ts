@@ -20,6 +20,8 @@ import { rescoreRouter } from './profiles/rescore-router';
 import { startRescore } from '../clients/rescore-workflow';
 import { triggersRouter } from './triggers/router';
 import { scoreAdjustmentsRouter } from './contacts/score-adjustments';
+import { settingsRouter } from './settings/router';
+import { automationActionsRouter } from './automation-actions/router';
 import { createApiMetrics, metricsRoute } from './metrics';
 import { ROUTES } from './openapi/routes';
 import { serve } from './route';
@@ -112,6 +114,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(listsRouter(deps));
   app.use(triggersRouter(deps));
   app.use(scoreAdjustmentsRouter({ ...deps, temporalGate, ingestLimit }));
+  app.use(settingsRouter(deps));
+  app.use(automationActionsRouter(deps));
   app.use((req) => {
     throw HttpError.notFound(`route ${req.method} ${req.path}`);
   });

@@ -7,6 +7,8 @@ import { profileRoutes } from '../profiles/routes';
 import type { RouteDoc } from '../route';
 import { triggerRoutes } from '../triggers/routes';
 import { openapiRoutes } from './router';
+import { settingsRoutes } from '../settings/routes';
+import { automationActionRoutes } from '../automation-actions/routes';
 
 export type { Named, ResponseDoc, RouteDoc } from '../route';
 
@@ -28,4 +30,6 @@ export const ROUTES: readonly RouteDoc[] = [
   ...Object.values(triggerRoutes),
   contactRoutes.adjustScore,
   ...Object.values(adminRoutes),
+  ...Object.values(settingsRoutes),
+  ...Object.values(automationActionRoutes),
 ];
