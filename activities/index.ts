@@ -11,6 +11,7 @@ import { createScoringPasses } from './scoring-pass';
 import { createWakeStrandedContacts } from './wake-stranded-contacts';
 import type { SmsProvider } from './sms-provider';
 import { createAccountSmsProvider } from './account-sms-provider';
+import type { TwilioOptions } from './twilio-sms';
 
 /**
  * Activities get their dependencies here, so tests and the worker hand in their own. Without a
@@ -22,11 +23,14 @@ export function createActivities({
   mailer,
   sms,
   webhook,
+  twilio,
 }: {
   db: Db;
   mailer?: Mailer;
   sms?: SmsProvider;
   webhook?: WebhookOptions | undefined;
+  /** For the accounts whose SMS go through Twilio (tests point it at a local server). */
+  twilio?: TwilioOptions | undefined;
 }) {
   return failFastOnPermanentErrors({
     ...createScoringPasses(db),
@@ -38,7 +42,7 @@ export function createActivities({
     ...createActionActivities({
       db,
       mailer: mailer ?? createOutboxMailer(db),
-      sms: sms ?? createAccountSmsProvider(db),
+      sms: sms ?? createAccountSmsProvider(db, twilio),
       webhook,
     }),
   });

@@ -51,7 +51,7 @@ export async function startHarness(
     /** For the in-process worker: activities in place of the real ones (fault injection). */
     overrideActivities?: PulseWorkerOptions['overrideActivities'];
     /** For the in-process worker: its outbound settings (webhook address policy, SMS provider). */
-    workerOptions?: Pick<PulseWorkerOptions, 'webhook' | 'sms'>;
+    workerOptions?: Pick<PulseWorkerOptions, 'webhook' | 'sms' | 'twilio'>;
   } = {},
 ): Promise<Harness> {
   installTemporalRuntime('ERROR');
