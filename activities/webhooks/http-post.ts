@@ -28,8 +28,9 @@ export async function postOnce(
   body: string,
   { timeoutMs, allowPrivate }: PostOptions,
 ): Promise<PostResult> {
-  const signal = AbortSignal.timeout(timeoutMs);
-  const [first] = await resolveAllowed(url.hostname, allowPrivate);
+  const started = Date.now();
+  const [first] = await withinTime(resolveAllowed(url.hostname, allowPrivate), timeoutMs);
+  const signal = AbortSignal.timeout(Math.max(1, timeoutMs - (Date.now() - started)));
   // The connection goes to the address just checked, never to a second DNS answer.
   const pinned: LookupFunction = (_host, options, callback) => {
     if ((options as { all?: boolean }).all) callback(null, [first!]);
@@ -67,4 +68,19 @@ export async function postOnce(
     );
     request.end(body);
   });
+}
+
+/** A DNS lookup cannot be aborted: stop waiting for it once the POST's time is up. */
+async function withinTime<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no DNS answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
