@@ -24,6 +24,8 @@ import { consoleRouter } from './console/router';
 import { sessionRouter } from './session/router';
 import { distributionRouter } from './profiles/distribution-router';
 import { automationRunsRouter } from './automation-runs/router';
+import { settingsRouter } from './settings/router';
+import { automationActionsRouter } from './automation-actions/router';
 import { createApiMetrics, metricsRoute } from './metrics';
 import { ROUTES } from './openapi/routes';
 import { serve } from './route';
@@ -123,6 +125,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(sessionRouter());
   app.use(distributionRouter(deps));
   app.use(automationRunsRouter({ ...deps, temporalGate }));
+  app.use(settingsRouter(deps));
+  app.use(automationActionsRouter(deps));
   app.use((req) => {
     throw HttpError.notFound(`route ${req.method} ${req.path}`);
   });

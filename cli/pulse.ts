@@ -12,6 +12,8 @@ import type {
   triggerCollectionSchema,
 } from '../api/openapi/response-schemas';
 import type { profileCollectionSchema } from '../api/profiles/response-schemas';
+import type { automationActionRoutes } from '../api/automation-actions/routes';
+import type { webhookSettingsSchema } from '../api/settings/schemas';
 import { defineAdminCommands } from './admin';
 import { defineSetupCommands } from './setup';
 import { ApiError, createApiClient, seg, type ApiClient } from './api-client';
@@ -35,6 +37,8 @@ type IngestResult = z.output<typeof ingestResultSchema>;
 type AdjustmentResult = z.output<typeof adjustmentResultSchema>;
 type ProfileCollection = z.output<typeof profileCollectionSchema>;
 type TriggerCollection = z.output<typeof triggerCollectionSchema>;
+type AutomationActions = z.output<(typeof automationActionRoutes.list.responses)[200]['body']['schema']>;
+type WebhookSettings = z.output<typeof webhookSettingsSchema>;
 interface ContactPage {
   items: Array<z.output<typeof listedContactSchema>>;
   nextCursor: string | null;
@@ -310,6 +314,62 @@ export function buildProgram(): Command {
         );
       },
     );
+
+  contacts
+    .command('actions')
+    .description(
+      "What the contact's automations did: each action's state and, for deliveries, attempts and last status",
+    )
+    .argument('<contactId>', 'the contact')
+    .option('--limit <n>', 'how many, newest first', positiveInt, 50)
+    .action(async (contactId: string, opts: { limit: number }, cmd: Command) => {
+      const { api, out } = context(cmd);
+      const { items } = await api.get<AutomationActions>(`/contacts/${seg(contactId)}/automation-actions`, {
+        limit: opts.limit,
+      });
+      if (out.json) return out.data(items);
+      if (items.length === 0) return out.line('No automation actions.');
+      out.line(
+        table(
+          [
+            { header: 'KIND' },
+            { header: 'STATE' },
+            { header: 'ATTEMPTS', align: 'right' },
+            { header: 'HTTP', align: 'right' },
+            { header: 'REASON / LAST ERROR' },
+            { header: 'ACTION KEY' },
+          ],
+          items.map((a) => [
+            a.kind,
+            a.state,
+            a.attempts,
+            a.responseStatus,
+            a.reason ?? a.lastError,
+            a.actionKey,
+          ]),
+        ),
+      );
+    });
+
+  const settings = program.command('settings').description("The account's outbound integrations (admin key)");
+  settings
+    .command('webhook')
+    .description("Show the account's webhook URL and signing secret; --url or --rotate-secret change them")
+    .option('--url <url>', 'the default URL of webhook_notify automations ("none" to clear it)')
+    .option('--rotate-secret', 'replace the signing secret at once')
+    .action(async (opts: { url?: string; rotateSecret?: boolean }, cmd: Command) => {
+      const { api, out } = context(cmd);
+      let current = await api.get<WebhookSettings>('/settings/webhook');
+      if (opts.url !== undefined || opts.rotateSecret) {
+        current = await api.put<WebhookSettings>('/settings/webhook', {
+          url: opts.url === undefined ? current.url : opts.url === 'none' ? null : opts.url,
+          rotateSecret: Boolean(opts.rotateSecret),
+        });
+      }
+      if (out.json) return out.data(current);
+      out.line(`URL:    ${current.url ?? '(none: triggers must give input.url)'}`);
+      out.line(`Secret: ${current.secret}`);
+    });
 
   const profiles = program.command('profiles').description('Score profiles');
   profiles

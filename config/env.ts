@@ -26,6 +26,13 @@ const envSchema = z.object({
   /** smtp://host:port (smtps:// for TLS, user:pass@ for auth). Unset: email is recorded in Postgres (email_outbox). */
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   SMTP_FROM: z.string().min(3).default('Pulse <pulse@localhost>'),
+  /** true: webhooks may call private, loopback and link-local addresses (refused by default: SSRF). */
+  PULSE_WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** One webhook POST's bound, connection included; under the activity's 30 s timeout. */
+  PULSE_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(25_000).default(10_000),
   /** Per API key, on POST /contacts/:id/interactions and /score-adjustments: sustained requests per second... */
   RATE_LIMIT_INGEST_PER_SECOND: z.coerce.number().positive().default(200),
   /** ...and how many may come at once after a quiet spell (the token bucket's size). */

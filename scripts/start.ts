@@ -110,6 +110,7 @@ async function main(): Promise<void> {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       db: workerDb,
       tuning: workerTuningFrom(env),
+      webhook: { allowPrivate: env.PULSE_WEBHOOK_ALLOW_PRIVATE, timeoutMs: env.PULSE_WEBHOOK_TIMEOUT_MS },
       mailer: createMailer({ smtpUrl: env.SMTP_URL, from: env.SMTP_FROM, db: workerDb }),
     });
     const workerDone = worker.run();

@@ -10,6 +10,8 @@ import { openapiRoutes } from './router';
 import { consoleRoutes } from '../console/router';
 import { sessionRoutes } from '../session/routes';
 import { automationRunRoutes } from '../automation-runs/routes';
+import { settingsRoutes } from '../settings/routes';
+import { automationActionRoutes } from '../automation-actions/routes';
 
 export type { Named, ResponseDoc, RouteDoc } from '../route';
 
@@ -34,4 +36,6 @@ export const ROUTES: readonly RouteDoc[] = [
   ...Object.values(consoleRoutes),
   ...Object.values(sessionRoutes),
   ...Object.values(automationRunRoutes),
+  ...Object.values(settingsRoutes),
+  ...Object.values(automationActionRoutes),
 ];

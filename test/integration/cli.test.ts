@@ -193,6 +193,26 @@ describe('pulse profiles and triggers', () => {
   }, 150_000);
 });
 
+describe('pulse settings webhook / contacts actions', () => {
+  it("when the webhook URL is set, then it and the secret are printed; a contact's actions show their delivery", async () => {
+    const { account, env } = await publishedAccount();
+    const set = await pulse(['settings', 'webhook', '--url', 'https://hooks.example.com/pulse'], env);
+    expect(set.code).toBe(0);
+    expect(set.stdout).toMatch(/^URL: +https:\/\/hooks\.example\.com\/pulse\nSecret: +whsec_\S+\n$/);
+    expect((await account.call('GET', '/settings/webhook')).body.url).toBe('https://hooks.example.com/pulse');
+
+    await aContact(account, 'c1');
+    await h.db.query(
+      `INSERT INTO automation_actions (account_id, action_key, contact_id, kind, state, attempts, response_status, last_error)
+       VALUES ($1, 'wf-1/webhook', 'c1', 'webhook', 'failed', 1, 422, 'HTTP 422: bad event')`,
+      [account.accountId],
+    );
+    const actions = await pulse(['contacts', 'actions', 'c1'], env);
+    expect(actions.code).toBe(0);
+    expect(actions.stdout).toMatch(/webhook +failed +1 +422 +HTTP 422: bad event +wf-1\/webhook/);
+  });
+});
+
 describe('pulse errors', () => {
   it('when the API refuses, then the problem detail is printed on stderr and the exit code is 1', async () => {
     const { env } = await publishedAccount();
