@@ -20,6 +20,8 @@ import { rescoreRouter } from './profiles/rescore-router';
 import { startRescore } from '../clients/rescore-workflow';
 import { triggersRouter } from './triggers/router';
 import { scoreAdjustmentsRouter } from './contacts/score-adjustments';
+import { webhookReceiverRouter } from './webhooks/receiver-router';
+import { webhookSettingsRouter } from './webhooks/settings-router';
 import { createApiMetrics, metricsRoute } from './metrics';
 import { ROUTES } from './openapi/routes';
 import { serve } from './route';
@@ -82,6 +84,8 @@ export function createApp(deps: AppDeps): Express {
   // Operators send their token, not an API key: the admin routes come before authenticate (and
   // check the token before they read a body).
   app.use(adminRouter({ db: deps.db, operatorToken: deps.operatorToken }));
+  // Providers sign their webhooks instead of sending an API key: also before authenticate.
+  app.use(webhookReceiverRouter({ ...deps, temporalGate }));
   // The key first: a caller without one learns that, whatever its body holds.
   app.use(authenticate(deps.db));
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
@@ -112,6 +116,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(listsRouter(deps));
   app.use(triggersRouter(deps));
   app.use(scoreAdjustmentsRouter({ ...deps, temporalGate, ingestLimit }));
+  app.use(webhookSettingsRouter(deps));
   app.use((req) => {
     throw HttpError.notFound(`route ${req.method} ${req.path}`);
   });

@@ -7,6 +7,7 @@ import { profileRoutes } from '../profiles/routes';
 import type { RouteDoc } from '../route';
 import { triggerRoutes } from '../triggers/routes';
 import { openapiRoutes } from './router';
+import { webhookReceiverRoutes, webhookSettingsRoutes } from '../webhooks/routes';
 
 export type { Named, ResponseDoc, RouteDoc } from '../route';
 
@@ -28,4 +29,6 @@ export const ROUTES: readonly RouteDoc[] = [
   ...Object.values(triggerRoutes),
   contactRoutes.adjustScore,
   ...Object.values(adminRoutes),
+  ...Object.values(webhookReceiverRoutes),
+  ...Object.values(webhookSettingsRoutes),
 ];
