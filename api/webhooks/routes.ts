@@ -12,7 +12,9 @@ import {
 } from './schemas';
 
 const Receipt = named('WebhookReceipt', webhookReceiptSchema);
-const Endpoint = named('WebhookEndpoint', webhookEndpointSchema);
+export const Endpoint = named('WebhookEndpoint', webhookEndpointSchema);
+export const EndpointCollection = named('WebhookEndpointCollection', webhookEndpointCollectionSchema);
+export const WebhookSecret = named('WebhookSecret', webhookSecretBodySchema);
 
 const RECEIVER_ANSWERS = {
   401: {
@@ -94,7 +96,7 @@ export const webhookSettingsRoutes = {
     responses: {
       200: {
         description: 'one per configured provider',
-        body: named('WebhookEndpointCollection', webhookEndpointCollectionSchema),
+        body: EndpointCollection,
       },
     },
   }),
@@ -108,7 +110,7 @@ export const webhookSettingsRoutes = {
     tag: 'webhooks',
     scope: 'admin',
     params: providerParamsSchema,
-    body: named('WebhookSecret', webhookSecretBodySchema),
+    body: WebhookSecret,
     responses: { 200: { description: 'the endpoint', body: Endpoint } },
   }),
   deleteEndpoint: defineRoute({

@@ -1,13 +1,12 @@
 import { Router } from 'express';
 import type { Db } from '../../db/pool';
 import { listUnmatchedWebhookEvents } from '../../db/webhook-deliveries';
-import { deleteWebhookEndpoint, listWebhookEndpoints, setWebhookSecret } from '../../db/webhook-endpoints';
+import { deleteWebhookEndpoint, listWebhookEndpoints } from '../../db/webhook-endpoints';
 import { principalOf } from '../middleware/authenticate';
 import { HttpError } from '../http-error';
 import { parsed, serve } from '../route';
 import { webhookSettingsRoutes as routes } from './routes';
-import { withPath } from './endpoint-view';
-import { unusableSecret } from './signatures';
+import { setProviderSecret, withPath } from './endpoint-view';
 
 /** An account's own provider webhook settings (admin key), and the events that matched no contact. */
 export function webhookSettingsRouter({ db }: { db: Db }): Router {
@@ -19,9 +18,7 @@ export function webhookSettingsRouter({ db }: { db: Db }): Router {
 
   serve(router, routes.setSecret, async (_req, res) => {
     const { params, body } = parsed(res, routes.setSecret);
-    const problem = unusableSecret(params.provider, body.secret);
-    if (problem) throw HttpError.field('body.secret', problem);
-    res.json(withPath(await setWebhookSecret(db, principalOf(res).accountId, params.provider, body.secret)));
+    res.json(await setProviderSecret(db, principalOf(res).accountId, params.provider, body.secret));
   });
 
   serve(router, routes.deleteEndpoint, async (_req, res) => {

@@ -9,10 +9,13 @@ import {
   stripeHeaders,
   twilioHeaders,
 } from '../support/provider-signing';
+import { pulse } from '../support/pulse-cli';
+
+const OPERATOR_TOKEN = 'operator-token-for-webhook-tests-0123';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ appOptions: { operatorToken: OPERATOR_TOKEN } });
 });
 afterAll(async () => {
   await h?.shutdown();
@@ -464,5 +467,69 @@ describe('/webhook-endpoints', () => {
     expect((await post('/webhooks/stripe/whk_unknown', body, stripeHeaders(body, 'whsec_any'))).status).toBe(
       404,
     );
+  });
+});
+
+describe('operators set provider secrets', () => {
+  const operator = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(h.baseUrl + path, {
+      method,
+      headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+
+  it('when the operator sets a secret through /admin, then the provider posts to the path it answers and the account lists it', async () => {
+    const account = await publishedAccount();
+    const contact = await aContact(account, { email: 'op@example.com' });
+    const set = await operator('PUT', `/admin/accounts/${account.accountId}/webhook-endpoints/calendly`, {
+      secret: 'calendly-operator-key',
+    });
+    expect(set.status).toBe(200);
+    const body = JSON.stringify({
+      event: 'invitee.created',
+      created_at: new Date().toISOString(),
+      payload: { uri: 'https://api.calendly.com/scheduled_events/E/invitees/op-1', email: 'op@example.com' },
+    });
+    expect(
+      (await post(set.body.path, body, calendlyHeaders(body, 'calendly-operator-key'))).body.accepted,
+    ).toBe(1);
+    await settledScore(account, contact, 40);
+    const listed = await operator('GET', `/admin/accounts/${account.accountId}/webhook-endpoints`);
+    expect(listed.body.endpoints).toEqual([
+      expect.objectContaining({ provider: 'calendly', path: set.body.path }),
+    ]);
+    expect(
+      (
+        await operator('PUT', '/admin/accounts/no-such-account/webhook-endpoints/stripe', {
+          secret: 'whsec_abcdefgh',
+        })
+      ).status,
+    ).toBe(404);
+  });
+
+  it('when the operator runs `pulse admin webhooks set`, then the secret comes from the environment and the printed path receives signed deliveries', async () => {
+    const account = await publishedAccount();
+    const contact = await aContact(account, { phone: '+15550104444' });
+    const env = { DATABASE_URL: process.env.DATABASE_URL!, PULSE_WEBHOOK_SECRET: 'twilio-token-from-cli' };
+    const set = await pulse(['--json', 'admin', 'webhooks', 'set', account.accountId, 'twilio'], env);
+    expect(set).toMatchObject({ code: 0, stderr: '' });
+    const { path } = JSON.parse(set.stdout) as { path: string };
+    const form = { MessageSid: 'SMcli1', From: '+15550104444', To: '+15550009999', Body: 'pricing?' };
+    const res = await post(
+      path,
+      new URLSearchParams(form).toString(),
+      twilioHeaders(h.baseUrl + path, form, 'twilio-token-from-cli'),
+    );
+    expect(res.status).toBe(200);
+    await settledScore(account, contact, 8);
+
+    const list = await pulse(['admin', 'webhooks', 'list', account.accountId], env);
+    expect(list.stdout).toContain(path);
+    expect(list.stdout).not.toContain('twilio-token-from-cli');
+    const bad = await pulse(['admin', 'webhooks', 'set', account.accountId, 'sendgrid'], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('not an ECDSA public key');
   });
 });
