@@ -14,6 +14,7 @@ import type {
 import type { profileCollectionSchema } from '../api/profiles/response-schemas';
 import { defineAdminCommands } from './admin';
 import { defineSetupCommands } from './setup';
+import { defineWebhookCommands } from './webhooks';
 import { ApiError, createApiClient, seg, type ApiClient } from './api-client';
 import { duration, progressBar, progressLine, signed, table, type RescoreProgressView } from './render';
 
@@ -401,6 +402,7 @@ export function buildProgram(): Command {
       );
     });
 
+  defineWebhookCommands(program.command('webhooks'), context);
   defineAdminCommands(program.command('admin'));
   defineSetupCommands(program);
 

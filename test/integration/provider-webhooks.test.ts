@@ -533,3 +533,39 @@ describe('operators set provider secrets', () => {
     expect(bad.stderr).toContain('not an ECDSA public key');
   });
 });
+
+describe('pulse webhooks (over the API, with the account key)', () => {
+  it('when the admin sets a secret with the CLI, then the printed URL takes signed deliveries and `unmatched` lists what named no contact', async () => {
+    const account = await publishedAccount();
+    const env = {
+      PULSE_API_URL: h.baseUrl,
+      PULSE_API_KEY: account.keys.admin,
+      PULSE_WEBHOOK_SECRET: 'whsec_from_the_cli',
+    };
+    const set = await pulse(['webhooks', 'set', 'stripe'], env);
+    expect(set).toMatchObject({ code: 0, stderr: '' });
+    const url = set.stdout.trim().split('\n').at(-1)!;
+    expect(url).toMatch(new RegExp(`^${h.baseUrl}/webhooks/stripe/whk_`));
+
+    const body = JSON.stringify({
+      id: 'evt_cli',
+      type: 'payment_intent.succeeded',
+      created: unixNow(),
+      data: { object: { amount_received: 100, currency: 'usd', receipt_email: 'stranger@example.com' } },
+    });
+    expect(
+      (await post(url.slice(h.baseUrl.length), body, stripeHeaders(body, 'whsec_from_the_cli'))).body
+        .unmatched,
+    ).toBe(1);
+    const unmatched = await pulse(['--json', 'webhooks', 'unmatched'], env);
+    expect(JSON.parse(unmatched.stdout)).toEqual([
+      expect.objectContaining({
+        provider: 'stripe',
+        eventId: 'stripe:evt_cli',
+        email: 'stranger@example.com',
+      }),
+    ]);
+    const readOnly = await pulse(['webhooks', 'set', 'stripe'], { ...env, PULSE_API_KEY: account.keys.read });
+    expect(readOnly.code).toBe(1);
+  });
+});
