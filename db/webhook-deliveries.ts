@@ -35,8 +35,12 @@ export async function storeWebhookEvents(
   return withTransaction(db, async (tx) => {
     const byContact = new Map<string, Interaction[]>();
     const unmatched: WebhookEvent[] = [];
+    // A SendGrid batch names the same address many times: one lookup each.
+    const found = new Map<string, string | undefined>();
     for (const event of events) {
-      const contactId = await findContactId(tx, accountId, event.contact);
+      const identity = `${event.contact.email ?? ''}\n${event.contact.phone ?? ''}`;
+      if (!found.has(identity)) found.set(identity, await findContactId(tx, accountId, event.contact));
+      const contactId = found.get(identity);
       if (contactId === undefined) unmatched.push(event);
       else byContact.set(contactId, [...(byContact.get(contactId) ?? []), event.interaction]);
     }

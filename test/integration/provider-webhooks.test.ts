@@ -401,6 +401,19 @@ describe('POST /webhooks/twilio/:endpointId', () => {
     expect((await account.call('GET', '/webhooks/unmatched')).body.items).toEqual([]);
   });
 
+  it('when Twilio calls through a proxy, then the signature is checked against the public URL it called', async () => {
+    const account = await publishedAccount();
+    const contact = await aContact(account, { phone: '+15550105555' });
+    const path = await endpointFor(account, 'twilio', 'twilio-auth-token-1');
+    const form = inboundSms('+15550105555', 'pricing for 10 seats?');
+    const signed = twilioHeaders(`https://pulse.example.com${path}`, form, 'twilio-auth-token-1');
+    const body = new URLSearchParams(form).toString();
+    expect((await post(path, body, signed)).status).toBe(401);
+    const proxied = { ...signed, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'pulse.example.com' };
+    expect((await post(path, body, proxied)).status).toBe(200);
+    await settledScore(account, contact, 8);
+  });
+
   it('when a required field is missing, then 400 names it', async () => {
     const account = await publishedAccount();
     const path = await endpointFor(account, 'twilio', 'twilio-auth-token-1');
@@ -455,6 +468,21 @@ describe('/webhook-endpoints', () => {
       data: { object: {} },
     });
     expect((await post(first.body.path, body, stripeHeaders(body, 'whsec_second_one'))).status).toBe(404);
+  });
+
+  it('when the account is disabled, then its endpoints answer 404 and nothing is stored', async () => {
+    const account = await publishedAccount();
+    await aContact(account, { email: 'ada@example.com' });
+    const path = await endpointFor(account, 'stripe', 'whsec_disabled_account');
+    await h.db.query('UPDATE accounts SET disabled_at = now() WHERE id = $1', [account.accountId]);
+    const body = JSON.stringify({
+      id: 'evt_off',
+      type: 'payment_intent.succeeded',
+      created: unixNow(),
+      data: { object: { amount_received: 100, currency: 'usd', receipt_email: 'ada@example.com' } },
+    });
+    expect((await post(path, body, stripeHeaders(body, 'whsec_disabled_account'))).status).toBe(404);
+    expect(await storedInteractions(account)).toEqual([]);
   });
 
   it('when the endpoint id is unknown, then 404', async () => {
