@@ -53,6 +53,12 @@ function withFieldErrors(map: () => MappedWebhook): MappedWebhook {
 
 /** How many contacts' wake-ups one delivery sends at once (a SendGrid batch names many). */
 const WAKE_UP_CONCURRENCY = 16;
+/**
+ * The longest a provider waits on wake-ups (its timeout is a few seconds: Twilio 15 s, SendGrid
+ * and Calendly less). Past it the answer goes out; the wake-ups still running finish on their own,
+ * and any that fail are sent by the reconciler, as for ingest.
+ */
+export const WEBHOOK_WAKE_UP_BUDGET_MS = 2_000;
 
 /**
  * Stores the delivery (all of it or nothing), then wakes each contact's workflow the way
@@ -64,9 +70,38 @@ export async function receiveWebhook(
   accountId: string,
   provider: WebhookProvider,
   mapped: MappedWebhook,
+  wakeUpBudgetMs = WEBHOOK_WAKE_UP_BUDGET_MS,
 ): Promise<WebhookReceipt> {
   const delivery = await storeWebhookEvents(deps.db, accountId, provider, mapped.events);
-  const wakeUps = delivery.stored.filter((s) => s.interactions.length > 0);
+  const sending = wakeContacts(
+    deps,
+    accountId,
+    provider,
+    delivery.stored.filter((s) => s.interactions.length > 0),
+  );
+  // Whatever goes wrong after the answer left is logged; before, it fails the request as ingest does.
+  void sending.catch((err: unknown) => deps.logger.error({ err, accountId, provider }, 'wake-ups failed'));
+  let budget: NodeJS.Timeout | undefined;
+  await Promise.race([
+    sending,
+    new Promise<void>((resolve) => {
+      budget = setTimeout(resolve, wakeUpBudgetMs);
+    }),
+  ]).finally(() => clearTimeout(budget));
+  return {
+    accepted: delivery.accepted,
+    duplicates: delivery.duplicates,
+    unmatched: delivery.unmatched,
+    ignored: mapped.ignored,
+  };
+}
+
+async function wakeContacts(
+  deps: { temporal: Client; taskQueue: string; temporalGate: TemporalGate; logger: Logger },
+  accountId: string,
+  provider: WebhookProvider,
+  wakeUps: { contactId: string; interactions: { id: string; type: string; occurredAt: string }[] }[],
+): Promise<void> {
   for (let i = 0; i < wakeUps.length; i += WAKE_UP_CONCURRENCY) {
     await Promise.all(
       wakeUps.slice(i, i + WAKE_UP_CONCURRENCY).map(({ contactId, interactions }) =>
@@ -94,10 +129,4 @@ export async function receiveWebhook(
       ),
     );
   }
-  return {
-    accepted: delivery.accepted,
-    duplicates: delivery.duplicates,
-    unmatched: delivery.unmatched,
-    ignored: mapped.ignored,
-  };
 }

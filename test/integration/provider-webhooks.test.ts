@@ -10,6 +10,9 @@ import {
   twilioHeaders,
 } from '../support/provider-signing';
 import { pulse } from '../support/pulse-cli';
+import pino from 'pino';
+import { receiveWebhook } from '../../api/webhooks/receive-service';
+import type { TemporalGate } from '../../api/temporal-gate';
 
 const OPERATOR_TOKEN = 'operator-token-for-webhook-tests-0123';
 
@@ -596,4 +599,46 @@ describe('pulse webhooks (over the API, with the account key)', () => {
     const readOnly = await pulse(['webhooks', 'set', 'stripe'], { ...env, PULSE_API_KEY: account.keys.read });
     expect(readOnly.code).toBe(1);
   });
+});
+
+describe('answering the provider in time', () => {
+  it('when a wake-up hangs, then the delivery is still answered once stored, within the wake-up budget', async () => {
+    const account = await publishedAccount();
+    const contact = await aContact(account, { email: 'slow@example.com' });
+    const hanging: TemporalGate = {
+      reachable: () => Promise.resolve(true),
+      call: () => new Promise<never>(() => undefined),
+      drain: () => Promise.resolve(),
+    };
+    const receipt = await receiveWebhook(
+      {
+        db: h.db,
+        temporal: h.client,
+        taskQueue: h.taskQueue,
+        temporalGate: hanging,
+        logger: pino({ level: 'silent' }),
+      },
+      account.accountId,
+      'sendgrid',
+      {
+        ignored: 0,
+        events: [
+          {
+            contact: { email: 'slow@example.com', phone: null },
+            interaction: {
+              id: 'sendgrid:slow-1',
+              type: 'email_opened',
+              occurredAt: new Date().toISOString(),
+              attributes: {},
+            },
+          },
+        ],
+      },
+      50,
+    );
+    expect(receipt).toEqual({ accepted: 1, duplicates: 0, unmatched: 0, ignored: 0 });
+    expect((await storedInteractions(account)).map((i) => [i.contact_id, i.id])).toEqual([
+      [contact, 'sendgrid:slow-1'],
+    ]);
+  }, 10_000);
 });
