@@ -26,6 +26,8 @@ import { distributionRouter } from './profiles/distribution-router';
 import { automationRunsRouter } from './automation-runs/router';
 import { settingsRouter } from './settings/router';
 import { automationActionsRouter } from './automation-actions/router';
+import { webhookReceiverRouter } from './webhooks/receiver-router';
+import { webhookSettingsRouter } from './webhooks/settings-router';
 import { createApiMetrics, metricsRoute } from './metrics';
 import { ROUTES } from './openapi/routes';
 import { serve } from './route';
@@ -92,6 +94,8 @@ export function createApp(deps: AppDeps): Express {
   // Operators send their token, not an API key: the admin routes come before authenticate (and
   // check the token before they read a body).
   app.use(adminRouter({ db: deps.db, operatorToken: deps.operatorToken }));
+  // Providers sign their webhooks instead of sending an API key: also before authenticate.
+  app.use(webhookReceiverRouter({ ...deps, temporalGate }));
   // The key first: a caller without one learns that, whatever its body holds.
   app.use(authenticate(deps.db));
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
@@ -127,6 +131,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(automationRunsRouter({ ...deps, temporalGate }));
   app.use(settingsRouter(deps));
   app.use(automationActionsRouter(deps));
+  app.use(webhookSettingsRouter(deps));
   app.use((req) => {
     throw HttpError.notFound(`route ${req.method} ${req.path}`);
   });

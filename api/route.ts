@@ -40,6 +40,8 @@ export interface RouteDoc {
   params?: z.ZodObject | undefined;
   query?: z.ZodObject | undefined;
   body?: Named | undefined;
+  /** A body the handler reads as raw bytes (a signed webhook): documented, not validated by `serve`. */
+  rawBody?: { contentType: string; description: string } | undefined;
   responses: Record<number, ResponseDoc>;
 }
 

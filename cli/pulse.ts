@@ -16,6 +16,7 @@ import type { automationActionRoutes } from '../api/automation-actions/routes';
 import type { webhookSettingsSchema } from '../api/settings/schemas';
 import { defineAdminCommands } from './admin';
 import { defineSetupCommands } from './setup';
+import { defineWebhookCommands } from './webhooks';
 import { ApiError, createApiClient, seg, type ApiClient } from './api-client';
 import { duration, progressBar, progressLine, signed, table, type RescoreProgressView } from './render';
 
@@ -461,6 +462,7 @@ export function buildProgram(): Command {
       );
     });
 
+  defineWebhookCommands(program.command('webhooks'), context);
   defineAdminCommands(program.command('admin'));
   defineSetupCommands(program);
 

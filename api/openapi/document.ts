@@ -108,6 +108,13 @@ function operation(route: RouteDoc, components: Components): JsonSchema {
         content: { 'application/json': { schema: components.ref(route.body, 'input') } },
       },
     }),
+    ...(route.rawBody && {
+      requestBody: {
+        required: true,
+        description: route.rawBody.description,
+        content: { [route.rawBody.contentType]: { schema: {} } },
+      },
+    }),
     responses: Object.fromEntries(
       Object.entries(responses).map(([status, doc]) => [
         status,

@@ -12,6 +12,7 @@ import { sessionRoutes } from '../session/routes';
 import { automationRunRoutes } from '../automation-runs/routes';
 import { settingsRoutes } from '../settings/routes';
 import { automationActionRoutes } from '../automation-actions/routes';
+import { webhookReceiverRoutes, webhookSettingsRoutes } from '../webhooks/routes';
 
 export type { Named, ResponseDoc, RouteDoc } from '../route';
 
@@ -38,4 +39,6 @@ export const ROUTES: readonly RouteDoc[] = [
   ...Object.values(automationRunRoutes),
   ...Object.values(settingsRoutes),
   ...Object.values(automationActionRoutes),
+  ...Object.values(webhookReceiverRoutes),
+  ...Object.values(webhookSettingsRoutes),
 ];
