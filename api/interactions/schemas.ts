@@ -9,16 +9,17 @@ export const bulkItemSchema = interactionSchema.extend({ contactId: entityIdSche
 
 /**
  * The envelope of POST /interactions. Only the envelope can fail the whole request; each item is
- * validated on its own and answered in `items` (api/interactions/router.ts), so the items are
- * checked here for being there, not for their shape. The document still shows their shape.
+ * validated on its own and answered in `items` (api/interactions/router.ts), so the schema takes
+ * any item, and the document says so: an item's shape is shown under `x-item-schema`, an
+ * extension, not as a constraint the request is refused for.
  */
 export const bulkIngestBodySchema = z.strictObject({
   items: z
     .array(
       z.unknown().meta({
-        ...documentedShape(bulkItemSchema),
+        'x-item-schema': documentedShape(bulkItemSchema),
         description:
-          'an interaction of the contact `contactId`; an item that is not valid is reported in the answer (`status: "invalid"`), not refused with the request',
+          'an interaction of the contact `contactId`, shaped as `x-item-schema` says; an item that is not is answered `status: "invalid"` with its errors, and the others are stored',
       }),
     )
     .min(1)
