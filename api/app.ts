@@ -25,7 +25,7 @@ import { scoreAdjustmentsRouter } from './contacts/score-adjustments';
 import { createApiMetrics, metricsRoute } from './metrics';
 import { ROUTES } from './openapi/routes';
 import { serve } from './route';
-import { createTemporalGate, TEMPORAL_CALL_TIMEOUT_MS } from './temporal-gate';
+import { createTemporalGate, TEMPORAL_CALL_TIMEOUT_MS, type TemporalGate } from './temporal-gate';
 import {
   DEFAULT_INGEST_RATE_LIMIT,
   memoryBuckets,
@@ -46,6 +46,8 @@ export interface AppDeps {
   operatorToken?: string | undefined;
   /** WAKE_MARK_STALE_SECONDS: a wake-up mark older than this is re-signalled (default 5). */
   wakeStaleSeconds?: number | undefined;
+  /** The app's way to Temporal; pass one to drain its calls before closing the client. */
+  temporalGate?: TemporalGate;
 }
 
 /** Builds the app without listening, so tests and the server share one definition. */
@@ -54,7 +56,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   const metrics = createApiMetrics(ROUTES, deps.db);
-  const temporalGate = createTemporalGate(deps.temporal);
+  const temporalGate = deps.temporalGate ?? createTemporalGate(deps.temporal);
   app.use(metrics.record);
 
   app.use((req, res, next) => {
