@@ -1,4 +1,8 @@
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { PoolClient } from 'pg';
+import { temporalSettingsAt } from '../../config/temporal-connection';
+import { lazyApiTemporalClient } from '../../config/temporal';
 import { refreshScores, wakeContact } from '../../clients/contact-workflow';
 import { storeInteractions, storeInteractionsIn } from '../../db/ingest';
 import { readWakeRequest } from '../../db/wake-requests';
@@ -6,7 +10,7 @@ import { contactWorkflowId } from '../../domain/ids';
 import type { Interaction } from '../../domain/interaction';
 import { anInteraction } from '../support/builders';
 import { eventually } from '../support/eventually';
-import { rulesFor, sleep } from '../support/fault-kit';
+import { accountVia, rulesFor, sleep, startApi } from '../support/fault-kit';
 import { startHarness, type Harness, type TestAccount } from '../support/harness';
 import { signalsReceived } from '../support/workflow-signals';
 
@@ -204,6 +208,42 @@ describe('coalesced wake-ups', () => {
     await allAppliedOnce(c, 3);
     const { signals: received } = await signals(c);
     expect(received).toEqual([{ name: 'interactionsReceived', ids: [after.id] }]);
+  }, 60_000);
+
+  it('when the contact is already due to wake, then ingest answers without contacting Temporal at all', async () => {
+    const c = await aContact();
+    const first = opened();
+    await storeInteractions(h.db, c.account.accountId, [{ contactId: c.contactId, interaction: first }], {
+      wakeStaleSeconds: STALE_SECONDS,
+    }); // marked: awake as far as ingest can tell
+
+    // An API process whose Temporal accepts connections and never answers, counting them.
+    let connections = 0;
+    const silent = net.createServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const temporal = lazyApiTemporalClient(
+      temporalSettingsAt(`127.0.0.1:${(silent.address() as AddressInfo).port}`),
+    );
+    const api = await startApi({ db: h.db, temporal, taskQueue: h.taskQueue });
+    try {
+      const viaSilent = accountVia(api.baseUrl, c.account.accountId, c.account.keys);
+      for (let i = 0; i < 5; i++) {
+        const res = await viaSilent.call('POST', `/contacts/${c.contactId}/interactions`, opened());
+        expect(res.status).toBe(202);
+      }
+      expect(connections).toBe(0);
+    } finally {
+      await api.close();
+      await temporal.connection.close().catch(() => undefined);
+      await new Promise((resolve) => silent.close(resolve));
+    }
+
+    await sleep(STALE_SECONDS * 1000);
+    await post(c, opened()); // the mark went stale: this one signals and delivers all seven
+    await allAppliedOnce(c, 7);
   }, 60_000);
 
   it('when more interactions wait than one pass takes (1,000), then the mark stays until the inbox is empty and one signal delivers them all', async () => {
