@@ -22,6 +22,10 @@ import { rescoreRouter } from './profiles/rescore-router';
 import { startRescore } from '../clients/rescore-workflow';
 import { triggersRouter } from './triggers/router';
 import { scoreAdjustmentsRouter } from './contacts/score-adjustments';
+import { consoleRouter } from './console/router';
+import { sessionRouter } from './session/router';
+import { distributionRouter } from './profiles/distribution-router';
+import { automationRunsRouter } from './automation-runs/router';
 import { createApiMetrics, metricsRoute } from './metrics';
 import { ROUTES } from './openapi/routes';
 import { serve } from './route';
@@ -84,6 +88,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter(deps));
   app.use(openapiRouter(ROUTES));
   serve(app.router, metricsRoute, metrics.expose);
+  // The console's page and assets are public; its API calls carry the key.
+  app.use(consoleRouter());
 
   // Operators send their token, not an API key: the admin routes come before authenticate (and
   // check the token before they read a body).
@@ -122,6 +128,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(listsRouter(deps));
   app.use(triggersRouter(deps));
   app.use(scoreAdjustmentsRouter({ ...deps, temporalGate, ingestLimit }));
+  app.use(sessionRouter());
+  app.use(distributionRouter(deps));
+  app.use(automationRunsRouter({ ...deps, temporalGate }));
   app.use((req) => {
     throw HttpError.notFound(`route ${req.method} ${req.path}`);
   });

@@ -161,6 +161,7 @@ async function main(): Promise<void> {
       '',
       'Pulse is running.',
       `  API          ${apiUrl}   (demo key: ${env.PULSE_DEMO_API_KEY})`,
+      `  Console      ${apiUrl}/console   (sign in with the demo key)`,
       `  Temporal     ${temporalSettings.summary}${temporalUi ? `   UI: ${temporalUi}` : ''}`,
       `  Postgres     ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`,
       `  Metrics      API ${apiUrl}/metrics   worker http://${workerMetrics}/metrics`,

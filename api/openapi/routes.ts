@@ -8,6 +8,9 @@ import { profileRoutes } from '../profiles/routes';
 import type { RouteDoc } from '../route';
 import { triggerRoutes } from '../triggers/routes';
 import { openapiRoutes } from './router';
+import { consoleRoutes } from '../console/router';
+import { sessionRoutes } from '../session/routes';
+import { automationRunRoutes } from '../automation-runs/routes';
 
 export type { Named, ResponseDoc, RouteDoc } from '../route';
 
@@ -30,4 +33,7 @@ export const ROUTES: readonly RouteDoc[] = [
   contactRoutes.adjustScore,
   ...Object.values(adminRoutes),
   ...Object.values(interactionRoutes),
+  ...Object.values(consoleRoutes),
+  ...Object.values(sessionRoutes),
+  ...Object.values(automationRunRoutes),
 ];
