@@ -8,6 +8,8 @@ import { adminRouter } from './admin/router';
 import { contactListRouter } from './contacts/list-router';
 import { contactsRouter } from './contacts/router';
 import { healthRouter } from './health/router';
+import { createIngest } from './interactions/ingest-service';
+import { interactionsRouter } from './interactions/router';
 import { HttpError } from './http-error';
 import { authenticate } from './middleware/authenticate';
 import { listsRouter } from './lists/router';
@@ -50,6 +52,8 @@ export interface AppDeps {
   rateLimitStore?: 'postgres' | 'memory' | undefined;
   /** PULSE_OPERATOR_TOKEN: turns on the /admin routes; unset, they answer 404. */
   operatorToken?: string | undefined;
+  /** WAKE_MARK_STALE_SECONDS: a wake-up mark older than this is re-signalled (default 5). */
+  wakeStaleSeconds?: number | undefined;
   /** The app's way to Temporal; pass one to drain its calls before closing the client. */
   temporalGate?: TemporalGate;
 }
@@ -98,6 +102,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(webhookReceiverRouter({ ...deps, temporalGate }));
   // The key first: a caller without one learns that, whatever its body holds.
   app.use(authenticate(deps.db));
+  // A bulk ingest carries up to 1,000 interactions: a larger body than any other route.
+  app.use('/interactions', express.json({ limit: '8mb', type: ['application/json', 'application/*+json'] }));
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   app.use(limitJsonDepth());
   // One bucket per key across both ingest routes.
@@ -107,7 +113,9 @@ export function createApp(deps: AppDeps): Express {
       ? memoryBuckets()
       : (keyId, options) => takeSharedToken(deps.db, keyId, options),
   );
-  app.use(contactsRouter({ ...deps, temporalGate, ingestLimit }));
+  const ingest = createIngest({ ...deps, temporalGate });
+  app.use(contactsRouter({ ...deps, ingest, ingestLimit }));
+  app.use(interactionsRouter({ ingest, ingestLimit }));
   app.use(
     profilesRouter({
       db: deps.db,

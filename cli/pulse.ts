@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { z } from 'zod';
@@ -14,6 +15,7 @@ import type {
 import type { profileCollectionSchema } from '../api/profiles/response-schemas';
 import type { automationActionRoutes } from '../api/automation-actions/routes';
 import type { webhookSettingsSchema } from '../api/settings/schemas';
+import { MAX_BULK_ITEMS, type bulkIngestResultSchema } from '../api/interactions/schemas';
 import { defineAdminCommands } from './admin';
 import { defineSetupCommands } from './setup';
 import { defineWebhookCommands } from './webhooks';
@@ -35,6 +37,7 @@ const EXIT_SUPERSEDED = 3;
 type ContactScore = z.output<typeof contactScoreSchema>;
 type Ledger = z.output<typeof ledgerSchema>;
 type IngestResult = z.output<typeof ingestResultSchema>;
+type BulkIngestResult = z.output<typeof bulkIngestResultSchema>;
 type AdjustmentResult = z.output<typeof adjustmentResultSchema>;
 type ProfileCollection = z.output<typeof profileCollectionSchema>;
 type TriggerCollection = z.output<typeof triggerCollectionSchema>;
@@ -115,6 +118,24 @@ function isoTime(value: string): string {
   return date.toISOString();
 }
 
+class BadFile extends Error {}
+
+/** A file of items: one JSON array, or one JSON value a line (blank lines skipped). */
+function parseItems(text: string): unknown[] {
+  const trimmed = text.trim();
+  try {
+    if (trimmed.startsWith('[')) return JSON.parse(trimmed) as unknown[];
+    return trimmed
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as unknown);
+  } catch (err) {
+    throw new BadFile(
+      `the file is neither a JSON array nor one JSON value a line: ${(err as Error).message}`,
+    );
+  }
+}
+
 // --- commands
 
 export function buildProgram(): Command {
@@ -178,6 +199,54 @@ export function buildProgram(): Command {
         else out.line(`Sent ${type} to ${contactId} (interaction ${interaction.id}); scoring follows.`);
       },
     );
+
+  interactions
+    .command('import')
+    .description(
+      'Record interactions of many contacts from a file (a JSON array, or one JSON object a line), 1,000 per request',
+    )
+    .argument('<file>', 'items { contactId, id, type, occurredAt, attributes? }; - reads standard input')
+    .action(async (file: string, _opts: unknown, cmd: Command) => {
+      const { api, out } = context(cmd);
+      let items: unknown[];
+      try {
+        items = parseItems(readFileSync(file === '-' ? 0 : file, 'utf8'));
+      } catch (err) {
+        if (!(err instanceof BadFile) && (err as { code?: unknown }).code === undefined) throw err;
+        process.stderr.write(`Error: ${(err as Error).message}\n`);
+        process.exitCode = 2; // bad usage: the file, not the API
+        return;
+      }
+      const totals = { accepted: 0, duplicates: 0, rejected: 0 };
+      const rejected: BulkIngestResult['items'] = [];
+      for (let start = 0; start < items.length; start += MAX_BULK_ITEMS) {
+        const result = await api.post<BulkIngestResult>('/interactions', {
+          items: items.slice(start, start + MAX_BULK_ITEMS),
+        });
+        totals.accepted += result.accepted;
+        totals.duplicates += result.duplicates;
+        totals.rejected += result.rejected;
+        for (const item of result.items) {
+          if (item.status !== 'unknown_contact' && item.status !== 'invalid') continue;
+          // Indexes and paths of the whole file, not of the request the item went in.
+          const index = item.index + start;
+          const errors = (item.errors ?? []).map((e) => ({
+            ...e,
+            path: e.path.replace(/^items\.\d+/, `items.${index}`),
+          }));
+          rejected.push({ ...item, index, errors });
+        }
+      }
+      if (out.json) return out.data({ ...totals, rejectedItems: rejected });
+      out.line(
+        `Imported ${items.length} items: ${totals.accepted} accepted, ${totals.duplicates} already recorded, ${totals.rejected} rejected.`,
+      );
+      for (const item of rejected)
+        out.line(
+          `  item ${item.index}: ${item.status === 'unknown_contact' ? 'no such contact' : 'invalid'} (${(item.errors ?? []).map((e) => `${e.path}: ${e.message}`).join('; ')})`,
+        );
+      if (totals.rejected > 0) process.exitCode = 1;
+    });
 
   const contacts = program.command('contacts').description('Contacts and their scores');
   contacts

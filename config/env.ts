@@ -41,6 +41,11 @@ const envSchema = z.object({
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
   /** How long a stored interaction may wait for its own wake-up before the reconciler wakes its contact. */
   RECONCILE_GRACE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
+  /**
+   * How old a contact's wake-up mark may grow before an ingest takes its signal for lost and
+   * signals again (db/wake-requests.ts): longer than a busy worker takes to start a pass.
+   */
+  WAKE_MARK_STALE_SECONDS: z.coerce.number().positive().max(3_600).default(5),
   /** postgres: one bucket per key shared by every API process; memory: per process (one API process only). */
   RATE_LIMIT_STORE: z.enum(['postgres', 'memory']).default('postgres'),
   /**

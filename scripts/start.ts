@@ -140,6 +140,7 @@ async function main(): Promise<void> {
       logger: logger.child({ component: 'api' }),
       rateLimit: { perSecond: env.RATE_LIMIT_INGEST_PER_SECOND, burst: env.RATE_LIMIT_INGEST_BURST },
       rateLimitStore: env.RATE_LIMIT_STORE,
+      wakeStaleSeconds: env.WAKE_MARK_STALE_SECONDS,
       operatorToken: env.PULSE_OPERATOR_TOKEN,
     });
     const server: Server = await new Promise((resolve, reject) => {

@@ -1,6 +1,7 @@
 import { adminRoutes } from '../admin/routes';
 import { contactRoutes, listContactsRoute } from '../contacts/routes';
 import { healthRoutes } from '../health/router';
+import { interactionRoutes } from '../interactions/routes';
 import { listRoutes } from '../lists/routes';
 import { metricsRoute } from '../metrics';
 import { profileRoutes } from '../profiles/routes';
@@ -34,6 +35,7 @@ export const ROUTES: readonly RouteDoc[] = [
   ...Object.values(triggerRoutes),
   contactRoutes.adjustScore,
   ...Object.values(adminRoutes),
+  ...Object.values(interactionRoutes),
   ...Object.values(consoleRoutes),
   ...Object.values(sessionRoutes),
   ...Object.values(automationRunRoutes),
