@@ -64,7 +64,9 @@ export async function measureBulk(
     if (probe.status !== 202 || probe.body?.accepted !== 1) {
       return {
         available: false,
-        reason: `POST ${BULK_PATH} answered ${probe.status} ${JSON.stringify(probe.body).slice(0, 160)}`,
+        reason: `POST ${BULK_PATH} answered ${probe.status}: ${
+          (probe.body as { detail?: string } | undefined)?.detail ?? JSON.stringify(probe.body).slice(0, 120)
+        }`,
       };
     }
     await ctx.until('probe applied', 100, async () => {
