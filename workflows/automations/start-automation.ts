@@ -1,6 +1,7 @@
-import { log, ParentClosePolicy, startChild, workflowInfo } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { log, ParentClosePolicy, patched, startChild, workflowInfo } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { AutomationInput } from '../../domain/actions';
+import { automationWorkflowId } from '../../domain/automation-ids';
 import { findAutomation } from '../../domain/automations/catalog';
 import { automationExecutionText } from '../../domain/execution-summaries';
 import type { Fire } from '../contact-state';
@@ -11,17 +12,23 @@ import {
   triggerAttribute,
 } from '../search-attributes';
 
+/** Patch id of REJECT_DUPLICATE on automation children (histories of v0.1.0 start them without it). */
+export const REJECT_DUPLICATE_AUTOMATIONS = 'automation-child-reject-duplicate';
+
 /**
  * Starts the automation a trigger fired, as a child of the contact workflow. The child id is
  * derived from the contact, the trigger and the fire count, so a replayed or retried start names
  * the same execution: "already started" means it was started, once. ABANDON: an automation
- * outlives this run's continue-as-new. Returns the automation's workflow id.
+ * outlives this run's continue-as-new. REJECT_DUPLICATE: a Reset of the contact workflow re-runs
+ * the fire with the same id after the automation may have finished, and a Terminate forgets fire
+ * counts, so a later fire can reuse an id; the server's default (ALLOW_DUPLICATE) would then
+ * start the automation a second time. Returns the automation's workflow id.
  */
 export async function startAutomation(
   contact: { accountId: string; contactId: string },
   { trigger, fire, fireNumber }: Fire,
 ): Promise<string> {
-  const workflowId = `${workflowInfo().workflowId}/trigger:${fire.triggerId}/${fireNumber}`;
+  const workflowId = automationWorkflowId(workflowInfo().workflowId, fire.triggerId, fireNumber);
   const automation = findAutomation(fire.automation);
   if (!automation) {
     // The API refuses unknown names; one can still vanish from the catalog in a later release.
@@ -41,11 +48,13 @@ export async function startAutomation(
     ...('value' in trigger.condition && { threshold: trigger.condition.value }),
     params: fire.input,
   };
+  const rejectDuplicate = patched(REJECT_DUPLICATE_AUTOMATIONS);
   try {
     await startChild(automation.workflowType, {
       workflowId,
       args: [input],
       parentClosePolicy: ParentClosePolicy.ABANDON,
+      ...(rejectDuplicate && { workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE }),
       ...automationExecutionText(input, {
         automation: fire.automation,
         purpose: automation.summary,
