@@ -27,7 +27,7 @@ export type MemoryProfile = 'default' | 'tuned';
  * the garbage collector work before RSS grows. Evicted workflows replay on their next task.
  */
 export const TUNED_WORKER_MEMORY_ENV: Record<string, string> = {
-  WORKER_MAX_CACHED_WORKFLOWS: '1000',
+  WORKER_MAX_CACHED_WORKFLOWS: '500',
   NODE_OPTIONS: '--max-old-space-size=384',
 };
 
