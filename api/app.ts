@@ -19,6 +19,7 @@ import { profilesRouter } from './profiles/router';
 import { rescoreRouter } from './profiles/rescore-router';
 import { startRescore } from '../clients/rescore-workflow';
 import { triggersRouter } from './triggers/router';
+import { schemasRouter } from './schemas/router';
 import { scoreAdjustmentsRouter } from './contacts/score-adjustments';
 import { createApiMetrics, metricsRoute } from './metrics';
 import { ROUTES } from './openapi/routes';
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(allowDocumentedMethods(ROUTES));
   app.use(healthRouter(deps));
   app.use(openapiRouter(ROUTES));
+  app.use(schemasRouter());
   serve(app.router, metricsRoute, metrics.expose);
 
   // Operators send their token, not an API key: the admin routes come before authenticate (and

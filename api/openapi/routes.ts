@@ -6,6 +6,7 @@ import { metricsRoute } from '../metrics';
 import { profileRoutes } from '../profiles/routes';
 import type { RouteDoc } from '../route';
 import { triggerRoutes } from '../triggers/routes';
+import { schemaRoutes } from '../schemas/router';
 import { openapiRoutes } from './router';
 
 export type { Named, ResponseDoc, RouteDoc } from '../route';
@@ -28,4 +29,5 @@ export const ROUTES: readonly RouteDoc[] = [
   ...Object.values(triggerRoutes),
   contactRoutes.adjustScore,
   ...Object.values(adminRoutes),
+  ...Object.values(schemaRoutes),
 ];
