@@ -75,7 +75,7 @@ export type ExternalAutomationInput = z.infer<typeof externalAutomationInputSche
 
 /** The JSON Schema of the input, as served and committed (docs/automation-input.schema.json). */
 export function externalAutomationInputJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(externalAutomationInputSchema, { io: 'input' }) as Record<string, unknown>;
+  return z.toJSONSchema(externalAutomationInputSchema, { io: 'input' });
 }
 
 /** How a trigger's automation reads in lists, logs and the Temporal UI. */
