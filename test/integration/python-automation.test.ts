@@ -3,7 +3,10 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { DEFAULT_RULES } from '../../domain/default-rules';
 import { contactWorkflowId } from '../../domain/ids';
-import { externalAutomationInputSchema } from '../../domain/automations/external';
+import {
+  externalAutomationInputJsonSchema,
+  externalAutomationInputSchema,
+} from '../../domain/automations/external';
 import { anInteraction } from '../support/builders';
 import { eventually } from '../support/eventually';
 import { startHarness, type Harness, type TestAccount } from '../support/harness';
@@ -110,5 +113,25 @@ describe('an automation in another Temporal language', () => {
       temporal.api.enums.v1.ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON,
     );
     expect(initiated.taskQueue?.name).toBe(pythonQueue);
+  });
+});
+
+describe('GET /schemas/automation-input.json', () => {
+  it('when fetched without an API key, then it is the JSON Schema of the input, and the OpenAPI document lists it beside the trigger form that uses it', async () => {
+    const res = await fetch(`${h.baseUrl}/schemas/automation-input.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/schema\+json/);
+    expect(await res.json()).toEqual(externalAutomationInputJsonSchema());
+
+    const doc = (await (await fetch(`${h.baseUrl}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+      components: { schemas: Record<string, { properties: Record<string, { anyOf?: unknown[] }> }> };
+    };
+    expect(Object.keys(doc.paths['/schemas/automation-input.json']!)).toEqual(['get']);
+    expect(doc.components.schemas.TriggerInput!.properties.automation!.anyOf).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ required: ['workflowType', 'taskQueue'], additionalProperties: false }),
+      ]),
+    );
   });
 });
