@@ -145,6 +145,18 @@ describe('pulse profiles and triggers', () => {
         })
       ).status,
     ).toBe(201);
+    const own = { workflowType: 'GrantWelcomeBonus', taskQueue: 'python-automations' };
+    expect(
+      (
+        await account.call('POST', '/triggers', {
+          id: 'bonus-10',
+          profileId: 'engagement',
+          condition: { op: 'gte', value: 10 },
+          reentry: { policy: 'once' },
+          automation: own,
+        })
+      ).status,
+    ).toBe(201);
 
     const profiles = await pulse(['profiles', 'list'], env);
     expect(profiles.code).toBe(0);
@@ -155,6 +167,9 @@ describe('pulse profiles and triggers', () => {
     const triggers = await pulse(['triggers', 'list'], env);
     expect(triggers.code).toBe(0);
     expect(triggers.stdout).toMatch(/reward-80 +engagement +gte 80 +crossing +reward_offer +active +api/);
+    expect(triggers.stdout).toMatch(
+      /bonus-10 +engagement +gte 10 +crossing +GrantWelcomeBonus@python-automations +active/,
+    );
   });
 
   it('when a profile is published with --watch, then progress is followed until the re-score is finished', async () => {
