@@ -41,6 +41,7 @@ export async function startPythonAutomationWorker(env: {
     env: {
       ...process.env,
       PYTHONPATH: sdk,
+      PYTHONDONTWRITEBYTECODE: '1',
       TEMPORAL_ADDRESS: env.temporalAddress,
       TEMPORAL_NAMESPACE: 'default',
       AUTOMATION_TASK_QUEUE: env.taskQueue,
