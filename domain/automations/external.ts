@@ -25,7 +25,9 @@ export const externalAutomationSchema = z
       .regex(SAFE_NAME, SAFE_NAME_RULE)
       .describe("the task queue your worker polls (in Pulse's Temporal namespace)"),
   })
-  .describe("an automation of your own: a workflow your worker serves, in any Temporal SDK's language");
+  .describe(
+    "an automation of your own: a workflow your worker serves, in any Temporal SDK's language, started with the input described at GET /schemas/automation-input.json",
+  );
 
 export type ExternalAutomation = z.infer<typeof externalAutomationSchema>;
 
