@@ -3,7 +3,7 @@ import path from 'node:path';
 import { externalAutomationInputJsonSchema } from '../domain/automations/external';
 
 /**
- * Writes docs/automation-input.schema.json from the zod schema (then `npx prettier --write` it);
+ * Writes docs/automation-input.schema.json from the zod schema (`npm run schemas`, which formats it too);
  * test/unit/automation-input-schema.test.ts keeps the two equal.
  */
 export const AUTOMATION_INPUT_SCHEMA_FILE = path.resolve(

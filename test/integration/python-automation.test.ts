@@ -62,7 +62,7 @@ describe('an automation in another Temporal language', () => {
     const parentId = contactWorkflowId(account.accountId, 'c1');
     const childId = `${parentId}/trigger:welcome/1`;
     const child = h.client.workflow.getHandle(childId);
-    const result = await eventually(() => child.result(), { timeoutMs: 30_000 }).catch((err: unknown) => {
+    const result = await eventually(() => child.result(), { timeoutMs: 60_000 }).catch((err: unknown) => {
       throw new Error(`${String(err)}\npython worker output:\n${python?.output()}`);
     });
     expect(result).toEqual({ scoreAfter: 11, points: 7 });
@@ -113,7 +113,7 @@ describe('an automation in another Temporal language', () => {
       temporal.api.enums.v1.ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON,
     );
     expect(initiated.taskQueue?.name).toBe(pythonQueue);
-  });
+  }, 120_000);
 });
 
 describe('GET /schemas/automation-input.json', () => {

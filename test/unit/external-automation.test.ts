@@ -89,7 +89,7 @@ describe('the versioned automation input', () => {
       expect([name, typeof property.description]).toEqual([name, 'string']);
   });
 
-  it('is committed under docs/ exactly as generated (npx tsx scripts/write-schemas.ts)', () => {
+  it('is committed under docs/ exactly as generated (npm run schemas)', () => {
     const committed: unknown = JSON.parse(readFileSync(AUTOMATION_INPUT_SCHEMA_FILE, 'utf8'));
     expect(committed).toEqual(externalAutomationInputJsonSchema());
   });
