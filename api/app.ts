@@ -24,7 +24,7 @@ import { scoreAdjustmentsRouter } from './contacts/score-adjustments';
 import { createApiMetrics, metricsRoute } from './metrics';
 import { ROUTES } from './openapi/routes';
 import { serve } from './route';
-import { createTemporalGate, TEMPORAL_CALL_TIMEOUT_MS } from './temporal-gate';
+import { createTemporalGate, TEMPORAL_CALL_TIMEOUT_MS, type TemporalGate } from './temporal-gate';
 import {
   DEFAULT_INGEST_RATE_LIMIT,
   memoryBuckets,
@@ -43,6 +43,8 @@ export interface AppDeps {
   rateLimitStore?: 'postgres' | 'memory' | undefined;
   /** PULSE_OPERATOR_TOKEN: turns on the /admin routes; unset, they answer 404. */
   operatorToken?: string | undefined;
+  /** The app's way to Temporal; pass one to drain its calls before closing the client. */
+  temporalGate?: TemporalGate;
 }
 
 /** Builds the app without listening, so tests and the server share one definition. */
@@ -51,7 +53,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   const metrics = createApiMetrics(ROUTES, deps.db);
-  const temporalGate = createTemporalGate(deps.temporal);
+  const temporalGate = deps.temporalGate ?? createTemporalGate(deps.temporal);
   app.use(metrics.record);
 
   app.use((req, res, next) => {

@@ -5,6 +5,7 @@ import { waitForPostgres } from '../config/connect';
 import { lazyApiTemporalClient } from '../config/temporal';
 import { loadTemporalSettings } from '../config/temporal-connection';
 import { createApp } from './app';
+import { createTemporalGate } from './temporal-gate';
 
 /** Listens until SIGTERM/SIGINT, then stops taking requests and lets the open ones finish. */
 async function main(): Promise<void> {
@@ -24,9 +25,11 @@ async function main(): Promise<void> {
   process.off('SIGINT', abort);
   // Lazy: the API starts, and takes interactions, while Temporal is away (the reconciler delivers them).
   const temporal = lazyApiTemporalClient(temporalSettings);
+  const temporalGate = createTemporalGate(temporal);
   const app = createApp({
     db,
     temporal,
+    temporalGate,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     logger,
     rateLimit: { perSecond: env.RATE_LIMIT_INGEST_PER_SECOND, burst: env.RATE_LIMIT_INGEST_BURST },
@@ -38,7 +41,9 @@ async function main(): Promise<void> {
   );
   const stop = () => {
     server.close(() => {
-      void Promise.all([db.end(), temporal.connection.close()]).then(() => process.exit(0));
+      void Promise.all([db.end(), temporalGate.drain(10_000).then(() => temporal.connection.close())]).then(
+        () => process.exit(0),
+      );
     });
   };
   process.once('SIGTERM', stop);

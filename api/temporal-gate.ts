@@ -36,16 +36,34 @@ export interface TemporalGate {
    * the client's retries.
    */
   call<T>(fn: () => Promise<T>, opts?: { timeoutMs?: number; fresh?: boolean }): Promise<T>;
+  /**
+   * Resolves once every call the gate started has settled, or after `maxMs`. A call answered 503
+   * on its deadline may still have a retry scheduled inside the SDK; closing the connection under
+   * it throws from a timer and kills the process, so whoever closes the client drains first.
+   */
+  drain(maxMs: number): Promise<void>;
 }
 
 export function createTemporalGate(temporal: Client): TemporalGate {
   let verdict: { up: boolean; at: number } | undefined;
   let probing: Promise<boolean> | undefined;
+  const inFlight = new Set<Promise<unknown>>();
+  const tracked = <T>(promise: Promise<T>): Promise<T> => {
+    const settled = promise.then(
+      () => undefined,
+      () => undefined,
+    );
+    inFlight.add(settled);
+    void settled.then(() => inFlight.delete(settled));
+    return promise;
+  };
 
   const probe = (): Promise<boolean> =>
     (probing ??= withTimeout(
-      temporal.connection.withDeadline(Date.now() + PROBE_TIMEOUT_MS, () =>
-        temporal.workflowService.getSystemInfo({}),
+      tracked(
+        temporal.connection.withDeadline(Date.now() + PROBE_TIMEOUT_MS, () =>
+          temporal.workflowService.getSystemInfo({}),
+        ),
       ),
       // The SDK's retry interceptor may schedule one more attempt after the deadline: a backstop.
       PROBE_TIMEOUT_MS + 200,
@@ -71,9 +89,9 @@ export function createTemporalGate(temporal: Client): TemporalGate {
       if (!(await reachable({ fresh: opts.fresh ?? false }))) throw temporalUnavailable();
       try {
         return opts.timeoutMs === undefined
-          ? await fn()
+          ? await tracked(fn())
           : await withTimeout(
-              temporal.connection.withDeadline(Date.now() + opts.timeoutMs, fn),
+              tracked(temporal.connection.withDeadline(Date.now() + opts.timeoutMs, fn)),
               opts.timeoutMs + 200,
             );
       } catch (err) {
@@ -84,6 +102,17 @@ export function createTemporalGate(temporal: Client): TemporalGate {
         if (!slow) verdict = { up: false, at: Date.now() };
         throw temporalUnavailable();
       }
+    },
+    async drain(maxMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, maxMs);
+      });
+      while (inFlight.size > 0) {
+        const more = await Promise.race([Promise.all(inFlight).then(() => true), deadline.then(() => false)]);
+        if (!more) break;
+      }
+      clearTimeout(timer);
     },
   };
 }

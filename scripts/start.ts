@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import { NativeConnection } from '@temporalio/worker';
 import { createApp } from '../api/app';
+import { createTemporalGate } from '../api/temporal-gate';
 import { ensureReconcilerSchedule } from '../clients/reconciler-schedule';
 import { ConfigError, loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
@@ -129,9 +130,11 @@ async function main(): Promise<void> {
 
     // The API's own client: quick to give up on an unreachable Temporal (api/temporal-gate.ts).
     const apiTemporal = lazyApiTemporalClient(temporalSettings);
+    const apiGate = createTemporalGate(apiTemporal);
     const app = createApp({
       db,
       temporal: apiTemporal,
+      temporalGate: apiGate,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       logger: logger.child({ component: 'api' }),
       rateLimit: { perSecond: env.RATE_LIMIT_INGEST_PER_SECOND, burst: env.RATE_LIMIT_INGEST_BURST },
@@ -145,6 +148,7 @@ async function main(): Promise<void> {
       name: 'api',
       stop: async () => {
         await new Promise((resolve) => server.close(resolve));
+        await apiGate.drain(10_000);
         await apiTemporal.connection.close();
       },
     });

@@ -7,6 +7,7 @@ import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { Client as PgClient } from 'pg';
 import { findFreePorts, findFreePortsInRange } from './free-port';
+import { postgresDatastore, temporalServerConfigYaml } from './temporal-server-config';
 import { temporalServerTools, temporalUiServer, type BuildLog } from './go-tools';
 import {
   connectWhenUp,
@@ -257,61 +258,38 @@ function serverConfig(c: {
   ports: number[];
   dynamicConfigFile: string;
 }): string {
-  const q = JSON.stringify; // a JSON string is a valid YAML scalar
-  const [http, frontendRing, history, historyRing, matching, matchingRing, worker, workerRing] = c.ports;
-  const datastore = (database: string, maxConns: number) => `
-      sql:
-        pluginName: postgres12
-        databaseName: ${q(database)}
-        connectAddr: ${q(`${c.pg.hostname}:${c.pg.port || '5432'}`)}
-        connectProtocol: tcp
-        user: ${q(decodeURIComponent(c.pg.username))}
-        password: ${q(decodeURIComponent(c.pg.password))}
-        maxConns: ${maxConns}
-        maxIdleConns: ${maxConns}
-        maxConnLifetime: 1h`;
-  const service = (grpc: number | undefined, ring: number | undefined, extra = '') => `
-    rpc:
-      grpcPort: ${grpc}
-      membershipPort: ${ring}
-      bindOnIP: ${HOST}${extra}`;
-  return `# Written by stack/temporal-cluster.ts: PostgreSQL persistence and visibility, all services in one process.
-log:
-  stdout: true
-  level: warn
-persistence:
-  defaultStore: postgres-default
-  visibilityStore: postgres-visibility
-  numHistoryShards: ${c.historyShards}
-  datastores:
-    postgres-default:${datastore(c.databases.persistence, 20)}
-    postgres-visibility:${datastore(c.databases.visibility, 10)}
-global:
-  membership:
-    maxJoinDuration: 30s
-    broadcastAddress: ${HOST}
-services:
-  frontend:${service(c.port, frontendRing, `\n      httpPort: ${http}`)}
-  history:${service(history, historyRing)}
-  matching:${service(matching, matchingRing)}
-  worker:${service(worker, workerRing)}
-clusterMetadata:
-  enableGlobalNamespace: false
-  failoverVersionIncrement: 10
-  masterClusterName: active
-  currentClusterName: active
-  clusterInformation:
-    active:
-      enabled: true
-      initialFailoverVersion: 1
-      rpcName: frontend
-      rpcAddress: ${q(`${HOST}:${c.port}`)}
-dcRedirectionPolicy:
-  policy: noop
-dynamicConfigClient:
-  filepath: ${q(c.dynamicConfigFile)}
-  pollInterval: 10s
-`;
+  const [http, frontendRing, history, historyRing, matching, matchingRing, worker, workerRing] = c.ports as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  return temporalServerConfigYaml({
+    comment:
+      'Written by stack/temporal-cluster.ts: PostgreSQL persistence and visibility, all services in one process.',
+    host: HOST,
+    ports: {
+      grpc: c.port,
+      http,
+      frontendRing,
+      history,
+      historyRing,
+      matching,
+      matchingRing,
+      worker,
+      workerRing,
+    },
+    historyShards: c.historyShards,
+    datastores: {
+      default: { name: 'postgres-default', sql: postgresDatastore(c.pg, c.databases.persistence, 20) },
+      visibility: { name: 'postgres-visibility', sql: postgresDatastore(c.pg, c.databases.visibility, 10) },
+    },
+    dynamicConfigFile: c.dynamicConfigFile,
+  });
 }
 
 function dynamicConfig(values: Record<string, string | number | boolean>): string {

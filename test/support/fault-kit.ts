@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { createApp } from '../../api/app';
+import { createTemporalGate } from '../../api/temporal-gate';
 import { installTemporalRuntime } from '../../config/temporal-runtime';
 import { createApiKey, ensureAccount, type ApiKeyScope } from '../../db/accounts';
 import type { Db } from '../../db/pool';
@@ -48,18 +49,22 @@ export interface ApiServer {
 
 /** The production app (api/app.ts) on an ephemeral port, wired to the given Postgres and Temporal. */
 export async function startApi(deps: { db: Db; temporal: Client; taskQueue: string }): Promise<ApiServer> {
-  const app = createApp({ ...deps, logger: pino({ level: 'silent' }) });
+  const temporalGate = createTemporalGate(deps.temporal);
+  const app = createApp({ ...deps, temporalGate, logger: pino({ level: 'silent' }) });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   return {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Requests still hanging on a stopped backend must not keep the test file open.
         server.closeAllConnections();
-      }),
+      });
+      // The caller closes the client next: no SDK retry may still be pending on it.
+      await temporalGate.drain(10_000);
+    },
   };
 }
 

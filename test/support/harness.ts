@@ -6,6 +6,7 @@ import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/w
 import { installTemporalRuntime } from '../../config/temporal-runtime';
 import pino from 'pino';
 import { createApp, type AppDeps } from '../../api/app';
+import { createTemporalGate } from '../../api/temporal-gate';
 import { createApiKey, ensureAccount, type ApiKeyScope } from '../../db/accounts';
 import { createPool, type Db } from '../../db/pool';
 import { createWorker, workflowsPath, type PulseWorkerOptions } from '../../worker/create-worker';
@@ -72,9 +73,11 @@ export async function startHarness(
     });
     running = worker.run();
   }
+  const temporalGate = createTemporalGate(client);
   const app = createApp({
     db,
     temporal: client,
+    temporalGate,
     taskQueue,
     logger: pino({ level: 'silent' }),
     ...opts.appOptions,
@@ -121,6 +124,7 @@ export async function startHarness(
       worker?.shutdown();
       await running;
       await nativeConnection.close();
+      await temporalGate.drain(10_000);
       await client.connection.close();
       await db.end();
     },

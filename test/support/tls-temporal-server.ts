@@ -3,6 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findFreePorts } from '../../stack/free-port';
+import {
+  sqliteDatastore,
+  temporalServerConfigYaml,
+  type TemporalServerConfig,
+} from '../../stack/temporal-server-config';
 
 /** The pinned Temporal server, as scripts of the cluster suite build it (go.temporal.io/server/cmd/server). */
 const SERVER_VERSION = '1.32.1';
@@ -130,35 +135,30 @@ export async function startTlsTemporalServer(root: string): Promise<TlsTemporalS
   const [grpc, http, frontendRing, history, historyRing, matching, matchingRing, worker, workerRing] =
     await findFreePorts(9);
   const q = JSON.stringify;
-  const service = (port: number | undefined, ring: number | undefined, extra = '') =>
-    `\n    rpc:\n      grpcPort: ${port}\n      membershipPort: ${ring}\n      bindOnIP: 127.0.0.1${extra}`;
-  const sqlite = `
-      sql:
-        pluginName: sqlite
-        databaseName: default
-        connectAddr: localhost
-        connectProtocol: tcp
-        connectAttributes: { mode: memory, cache: private }
-        maxConns: 1
-        maxIdleConns: 1`;
   fs.mkdirSync(path.join(root, 'config'), { recursive: true });
   fs.writeFileSync(
     path.join(root, 'config', 'mtls.yaml'),
-    `log:
-  stdout: true
-  level: warn
-persistence:
-  defaultStore: sqlite-default
-  visibilityStore: sqlite-visibility
-  numHistoryShards: 1
-  datastores:
-    sqlite-default:${sqlite}
-    sqlite-visibility:${sqlite}
-global:
-  membership:
-    maxJoinDuration: 30s
-    broadcastAddress: 127.0.0.1
-  tls:
+    temporalServerConfigYaml({
+      comment:
+        'Written by test/support/tls-temporal-server.ts: SQLite in memory, a frontend that requires client certificates.',
+      host: '127.0.0.1',
+      ports: {
+        grpc,
+        http,
+        frontendRing,
+        history,
+        historyRing,
+        matching,
+        matchingRing,
+        worker,
+        workerRing,
+      } as Record<keyof TemporalServerConfig['ports'], number>,
+      historyShards: 1,
+      datastores: {
+        default: { name: 'sqlite-default', sql: sqliteDatastore() },
+        visibility: { name: 'sqlite-visibility', sql: sqliteDatastore() },
+      },
+      tls: `  tls:
     frontend:
       server:
         certFile: ${q(certs.serverCert)}
@@ -173,26 +173,8 @@ global:
       keyFile: ${q(certs.clientKey)}
       client:
         serverName: localhost
-        rootCaFiles: [${q(certs.ca)}]
-services:
-  frontend:${service(grpc, frontendRing, `\n      httpPort: ${http}`)}
-  history:${service(history, historyRing)}
-  matching:${service(matching, matchingRing)}
-  worker:${service(worker, workerRing)}
-clusterMetadata:
-  enableGlobalNamespace: false
-  failoverVersionIncrement: 10
-  masterClusterName: active
-  currentClusterName: active
-  clusterInformation:
-    active:
-      enabled: true
-      initialFailoverVersion: 1
-      rpcName: frontend
-      rpcAddress: ${q(`127.0.0.1:${grpc}`)}
-dcRedirectionPolicy:
-  policy: noop
-`,
+        rootCaFiles: [${q(certs.ca)}]`,
+    }),
   );
   const logFile = path.join(root, 'temporal-server.log');
   const out = fs.openSync(logFile, 'a');
