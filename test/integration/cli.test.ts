@@ -134,29 +134,15 @@ describe('pulse contacts top', () => {
 describe('pulse profiles and triggers', () => {
   it('when profiles and triggers are listed, then each shows its key facts', async () => {
     const { account, env } = await publishedAccount();
-    expect(
-      (
-        await account.call('POST', '/triggers', {
-          id: 'reward-80',
-          profileId: 'engagement',
-          condition: { op: 'gte', value: 80 },
-          reentry: { policy: 'once' },
-          automation: 'reward_offer',
-        })
-      ).status,
-    ).toBe(201);
-    const own = { workflowType: 'GrantWelcomeBonus', taskQueue: 'python-automations' };
-    expect(
-      (
-        await account.call('POST', '/triggers', {
-          id: 'bonus-10',
-          profileId: 'engagement',
-          condition: { op: 'gte', value: 10 },
-          reentry: { policy: 'once' },
-          automation: own,
-        })
-      ).status,
-    ).toBe(201);
+    const ownWorkflow = { workflowType: 'GrantWelcomeBonus', taskQueue: 'python-automations' };
+    for (const [id, value, automation] of [
+      ['reward-80', 80, 'reward_offer'],
+      ['bonus-10', 10, ownWorkflow],
+    ] as const) {
+      const trigger = { id, profileId: 'engagement', condition: { op: 'gte', value }, automation };
+      const res = await account.call('POST', '/triggers', { ...trigger, reentry: { policy: 'once' } });
+      expect(res.status).toBe(201);
+    }
 
     const profiles = await pulse(['profiles', 'list'], env);
     expect(profiles.code).toBe(0);
