@@ -1,8 +1,9 @@
 """Runs the worker that serves GrantWelcomeBonus on its own task queue.
 
-Environment: TEMPORAL_ADDRESS (default localhost:7233), TEMPORAL_NAMESPACE (default "default"),
-AUTOMATION_TASK_QUEUE (default "python-automations"), PULSE_API_URL and PULSE_API_KEY (a key with
-the write scope, for the score adjustments).
+Environment: Temporal's own convention, as Pulse reads it (TEMPORAL_ADDRESS, default
+localhost:7233; TEMPORAL_NAMESPACE, default "default"; TEMPORAL_API_KEY, TEMPORAL_TLS_*, or a
+TOML profile), AUTOMATION_TASK_QUEUE (default "python-automations"), PULSE_API_URL and
+PULSE_API_KEY (a key with the write scope, for the score adjustments).
 """
 
 import asyncio
@@ -10,6 +11,7 @@ import os
 import signal
 
 from temporalio.client import Client
+from temporalio.envconfig import ClientConfig
 from temporalio.worker import Worker
 
 from automation import GrantWelcomeBonus
@@ -17,10 +19,9 @@ from pulse_api import adjust_score
 
 
 async def main() -> None:
-    client = await Client.connect(
-        os.environ.get("TEMPORAL_ADDRESS", "localhost:7233"),
-        namespace=os.environ.get("TEMPORAL_NAMESPACE", "default"),
-    )
+    connect_config = ClientConfig.load_client_connect_config()
+    connect_config.setdefault("target_host", "localhost:7233")
+    client = await Client.connect(**connect_config)
     task_queue = os.environ.get("AUTOMATION_TASK_QUEUE", "python-automations")
     worker = Worker(client, task_queue=task_queue, workflows=[GrantWelcomeBonus], activities=[adjust_score])
     stop = asyncio.Event()
