@@ -3,6 +3,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { DEFAULT_RULES } from '../../domain/default-rules';
 import { contactWorkflowId } from '../../domain/ids';
+import { contactScoreQuery } from '../../workflows/definitions';
 import {
   externalAutomationInputJsonSchema,
   externalAutomationInputSchema,
@@ -113,6 +114,23 @@ describe('an automation in another Temporal language', () => {
       temporal.api.enums.v1.ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON,
     );
     expect(initiated.taskQueue?.name).toBe(pythonQueue);
+
+    // Once per fire: more engagement above the threshold starts nothing more (reentry once).
+    await account.call('POST', '/contacts/c1/interactions', anInteraction({ type: 'email_clicked' }));
+    const view = await eventually(async () => {
+      const v = await h.client.workflow.getHandle(parentId).query(contactScoreQuery);
+      expect(v.appliedCount).toBe(4); // two interactions, the adjustment, the click
+      return v;
+    });
+    expect(view.triggerStates.welcome!.fires).toBe(1);
+    // Visibility may lag a start by a moment: poll until it lists exactly the one.
+    await eventually(async () => {
+      const { executions } = await h.client.workflowService.listWorkflowExecutions({
+        namespace: 'default',
+        query: `PulseTrigger = "welcome" AND PulseContact = "c1" AND PulseAccount = "${account.accountId}"`,
+      });
+      expect(executions.map((e) => e.execution!.workflowId)).toEqual([childId]);
+    });
   }, 120_000);
 });
 
