@@ -8,6 +8,9 @@ import { withTransaction, type Db, type Queryable } from '../db/pool';
 import { listLiveProfiles } from '../db/profiles';
 import { readRuleHistory } from '../db/rule-history';
 import { recordRunStart, type RunStart } from '../db/scoring-runs';
+import { contactWorkflowId } from '../domain/ids';
+import { readAutomationActionKeys } from '../db/action-log';
+import { automationActionKeyPrefix, firesRecordedIn } from '../domain/automation-ids';
 import {
   addAppliedCount,
   appendLedger,
@@ -108,8 +111,23 @@ async function scoringPass(
     setAside: done.setAside,
     nextExpiryAt: await readNextExpiry(tx, accountId, contactId),
     ledger: await readLedgerPath(tx, accountId, contactId, runStart?.cursor ?? input.ledgerCursor!),
-    ...(runStart && { runStartScores: runStart.scores }),
+    ...(runStart && {
+      runStartScores: runStart.scores,
+      firesRecorded: await readFiresRecorded(tx, accountId, contactId),
+    }),
   };
+}
+
+/** A run that has not seen the ledger may have lost its fire counts (Terminate, Reset): read them back. */
+async function readFiresRecorded(tx: Queryable, accountId: string, contactId: string) {
+  const workflowId = contactWorkflowId(accountId, contactId);
+  const keys = await readAutomationActionKeys(
+    tx,
+    accountId,
+    contactId,
+    automationActionKeyPrefix(workflowId),
+  );
+  return firesRecordedIn(workflowId, keys);
 }
 
 /** A profile published since this contact was last scored (or before it ever was): re-score it first. */

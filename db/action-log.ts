@@ -81,3 +81,18 @@ export async function recordStepsNotTaken(
     [contact.accountId, contact.contactId, steps.map((s) => s.step), steps.map((s) => s.actionKey), reason],
   );
 }
+
+/** Action keys of a contact's automations (those starting with `prefix`), with when each was first recorded. */
+export async function readAutomationActionKeys(
+  db: Queryable,
+  accountId: string,
+  contactId: string,
+  prefix: string,
+): Promise<{ actionKey: string; createdAt: number }[]> {
+  const { rows } = await db.query<{ actionKey: string; createdAt: Date }>(
+    `SELECT action_key AS "actionKey", created_at AS "createdAt" FROM automation_actions
+      WHERE account_id = $1 AND contact_id = $2 AND starts_with(action_key, $3)`,
+    [accountId, contactId, prefix],
+  );
+  return rows.map((r) => ({ actionKey: r.actionKey, createdAt: r.createdAt.getTime() }));
+}

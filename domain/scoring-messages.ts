@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FiresRecorded } from './automation-ids';
 import type { LedgerPath } from './ledger-path';
 import { pointsSchema } from './rule';
 import type { LedgerChange, ProfileScore } from './score-computation';
@@ -113,6 +114,11 @@ export interface ScoringPassResult {
   ledger: LedgerPath;
   /** On a run's first pass: the scores the run started from, the baseline of `ledger`. */
   runStartScores?: ProfileScore[];
+  /**
+   * On a run's first pass: each trigger's highest fire number found in automation_actions, so a
+   * run that lost its fire counts (a Terminate, a Reset to before a fire) goes on from there.
+   */
+  firesRecorded?: Record<string, FiresRecorded>;
 }
 
 export interface ContactScoreView {

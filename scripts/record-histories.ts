@@ -19,7 +19,7 @@ import { findTemporalCli } from '../stack/temporal-binaries';
 import { startEmbeddedPostgres } from '../stack/embedded-postgres';
 import { startTemporalDevServer } from '../stack/temporal-dev-server';
 import { createWorker } from '../worker/create-worker';
-import { adjustScore } from '../clients/contact-workflow';
+import { adjustScore, deliverInteractions } from '../clients/contact-workflow';
 import { contactScoreQuery, interactionsReceivedSignal } from '../workflows/definitions';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
@@ -139,7 +139,105 @@ const scenarios: Scenario[] = [
       }
     },
   },
+  {
+    // Since v0.1.0's release: the reward fires (REJECT_DUPLICATE child start behind a patch), support
+    // resets the contact to the workflow task that fired, the re-run fire is refused as "already
+    // started", then the score dips and crosses again and fire 2 starts. The run after the reset.
+    file: 'contact-scoring-reset-refire.json',
+    contactId: 'hopper',
+    run: resetAfterFire,
+  },
+  {
+    // Since v0.1.0's release: the reward fires, support terminates the contact workflow, the next
+    // interaction starts a fresh run whose first pass reads fire 1 back from automation_actions, and
+    // the next crossing starts fire 2. The fresh run.
+    file: 'contact-scoring-after-terminate.json',
+    contactId: 'lamarr',
+    run: terminateThenFire,
+  },
 ];
+
+/** See the scenario: returns the run started after the Terminate, once it has started fire 2. */
+async function terminateThenFire({ db, client, workflowId, contactId }: ScenarioContext) {
+  const handle = await client.workflow.start('contactScoringWorkflow', {
+    workflowId,
+    taskQueue: TASK_QUEUE,
+    args: [{ accountId: 'rec', contactId }],
+  });
+  await deliver(db, client, workflowId, contactId, 'l-1', 'payment_succeeded');
+  await until(client, workflowId, (v) => v.triggerStates.reward?.fires === 1);
+  await client.workflow.getHandle(`${workflowId}/trigger:reward/1`).result();
+  await handle.terminate('recording a terminate');
+  const occurredAt = new Date().toISOString();
+  await insertInteractions(db, 'rec', contactId, [
+    { id: 'l-2', type: 'email_opened', occurredAt, attributes: {} },
+  ]);
+  await deliverInteractions(client, TASK_QUEUE, 'rec', contactId, [
+    { id: 'l-2', type: 'email_opened', occurredAt },
+  ]);
+  await until(client, workflowId, (v) => v.appliedCount === 2 && v.triggerStates.reward?.fires === 1);
+  await adjustScore(
+    client,
+    TASK_QUEUE,
+    { accountId: 'rec', contactId },
+    {
+      adjustmentId: 'adj:rec-l',
+      profileId: 'engagement',
+      points: -10,
+      reason: 'recording',
+      actor: 'recorder',
+    },
+  );
+  await deliver(db, client, workflowId, contactId, 'l-3', 'payment_succeeded');
+  await until(client, workflowId, (v) => v.triggerStates.reward?.fires === 2);
+  await client.workflow.getHandle(`${workflowId}/trigger:reward/2`).result();
+  return { workflowId, runId: (await client.workflow.getHandle(workflowId).describe()).runId };
+}
+
+/** See the scenario: returns the run the reset made, once it has started fire 2. */
+async function resetAfterFire({ db, client, workflowId, contactId }: ScenarioContext) {
+  await client.workflow.start('contactScoringWorkflow', {
+    workflowId,
+    taskQueue: TASK_QUEUE,
+    args: [{ accountId: 'rec', contactId }],
+  });
+  await deliver(db, client, workflowId, contactId, 'h-1', 'email_opened');
+  await until(client, workflowId, (v) => v.appliedCount === 1);
+  await deliver(db, client, workflowId, contactId, 'h-2', 'payment_succeeded');
+  await until(client, workflowId, (v) => v.triggerStates.reward?.fires === 1);
+  await client.workflow.getHandle(`${workflowId}/trigger:reward/1`).result();
+  const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  const firing = events.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)!
+    .startChildWorkflowExecutionInitiatedEventAttributes!.workflowTaskCompletedEventId;
+  const { runId } = await client.workflowService.resetWorkflowExecution({
+    namespace: 'default',
+    workflowExecution: { workflowId, runId: (await client.workflow.getHandle(workflowId).describe()).runId },
+    reason: 'recording a reset',
+    workflowTaskFinishEventId: firing,
+    requestId: `reset-${workflowId}`,
+  });
+  await until(
+    client,
+    workflowId,
+    (v) => v.triggerStates.reward?.fires === 1 && v.recentAutomations.length === 1,
+  );
+  await adjustScore(
+    client,
+    TASK_QUEUE,
+    { accountId: 'rec', contactId },
+    {
+      adjustmentId: 'adj:rec-h',
+      profileId: 'engagement',
+      points: -10,
+      reason: 'recording',
+      actor: 'recorder',
+    },
+  );
+  await deliver(db, client, workflowId, contactId, 'h-3', 'payment_succeeded');
+  await until(client, workflowId, (v) => v.triggerStates.reward?.fires === 2);
+  await client.workflow.getHandle(`${workflowId}/trigger:reward/2`).result();
+  return { workflowId, runId: runId };
+}
 
 /** A payment (the reward trigger fires), a manual -3 through the update, two opens and a hand-off. */
 async function triggerAndAdjustment(

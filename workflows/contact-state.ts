@@ -9,7 +9,13 @@ import type {
 } from '../domain/scoring-messages';
 import type { LedgerChange, ProfileScore } from '../domain/score-computation';
 import { changeSteps } from '../domain/ledger-path';
-import { evaluateTriggers, type TriggerFire, type TriggerState } from '../domain/trigger-evaluation';
+import type { FiresRecorded } from '../domain/automation-ids';
+import {
+  evaluateTriggers,
+  initialTriggerState,
+  type TriggerFire,
+  type TriggerState,
+} from '../domain/trigger-evaluation';
 import type { Trigger } from '../domain/trigger';
 
 const DEFAULT_MAX_SIGNALS_PER_RUN = 9_000;
@@ -127,6 +133,7 @@ export class ContactState {
    * that committed without its completion reaching the workflow is still a step of its own.
    */
   absorb(result: ScoringPassResult, now: number): { fires: Fire[]; scoresChanged: boolean } {
+    if (result.firesRecorded) this.recallFires(result.firesRecorded);
     const known = result.runStartScores ?? this.scores;
     const steps = changeSteps(known, result.ledger.batches, result.scores);
     const scoresChanged = !sameScores(this.scores, result.scores);
@@ -141,6 +148,18 @@ export class ContactState {
     for (const item of result.setAside)
       this.adjustments.set(item.id, { applied: false, reason: item.reason });
     return { fires: steps.flatMap((changes) => this.evaluate(result.triggers, changes, now)), scoresChanged };
+  }
+
+  /** Fire counts the automations' records know of and this run does not (it lost them to a Terminate or Reset). */
+  private recallFires(recorded: Record<string, FiresRecorded>): void {
+    for (const [triggerId, { fires, lastFiredAt }] of Object.entries(recorded)) {
+      const state = this.triggerStates[triggerId] ?? initialTriggerState();
+      if (state.fires >= fires) continue;
+      this.triggerStates = {
+        ...this.triggerStates,
+        [triggerId]: { ...state, fires, lastFiredAt: Math.max(state.lastFiredAt ?? 0, lastFiredAt) },
+      };
+    }
   }
 
   private evaluate(

@@ -1,12 +1,14 @@
 import {
   log,
   ParentClosePolicy,
+  patched,
   startChild,
   workflowInfo,
   type ChildWorkflowOptions,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { AutomationInput } from '../../domain/actions';
+import { automationWorkflowId } from '../../domain/automation-ids';
 import { findAutomation } from '../../domain/automations/catalog';
 import {
   EXTERNAL_AUTOMATION_INPUT_VERSION,
@@ -22,11 +24,17 @@ import {
   triggerAttribute,
 } from '../search-attributes';
 
+/** Patch id of REJECT_DUPLICATE on automation children (histories of v0.1.0 start them without it). */
+export const REJECT_DUPLICATE_AUTOMATIONS = 'automation-child-reject-duplicate';
+
 /**
  * Starts the automation a trigger fired, as a child of the contact workflow. The child id is
  * derived from the contact, the trigger and the fire count, so a replayed or retried start names
  * the same execution: "already started" means it was started, once. ABANDON: an automation
- * outlives this run's continue-as-new. Returns the automation's workflow id.
+ * outlives this run's continue-as-new. REJECT_DUPLICATE: a Reset of the contact workflow re-runs
+ * the fire with the same id after the automation may have finished, and a Terminate forgets fire
+ * counts, so a later fire can reuse an id; the server's default (ALLOW_DUPLICATE) would then
+ * start the automation a second time. Returns the automation's workflow id.
  *
  * An automation of the user's own (`{ workflowType, taskQueue }`) is started the same way on its
  * own task queue. Only triggers saved since that form existed take that branch, so the command
@@ -36,7 +44,7 @@ export async function startAutomation(
   contact: { accountId: string; contactId: string },
   { trigger, fire, fireNumber }: Fire,
 ): Promise<string> {
-  const workflowId = `${workflowInfo().workflowId}/trigger:${fire.triggerId}/${fireNumber}`;
+  const workflowId = automationWorkflowId(workflowInfo().workflowId, fire.triggerId, fireNumber);
   const input: AutomationInput = {
     accountId: contact.accountId,
     contactId: contact.contactId,
@@ -65,6 +73,7 @@ export async function startAutomation(
     workflowId,
     args: [input],
     parentClosePolicy: ParentClosePolicy.ABANDON,
+    ...reuseOnce(),
     ...automationExecutionText(input, {
       automation: fire.automation,
       purpose: automation.summary,
@@ -88,6 +97,7 @@ async function startExternalAutomation(
     taskQueue,
     args: [input],
     parentClosePolicy: ParentClosePolicy.ABANDON,
+    ...reuseOnce(),
     ...automationExecutionText(input, {
       automation: workflowType,
       purpose: `an automation of your own, served by the workers of task queue \`${taskQueue}\``,
@@ -95,6 +105,13 @@ async function startExternalAutomation(
     }),
     typedSearchAttributes: searchAttributes(input, workflowType),
   });
+}
+
+/** REJECT_DUPLICATE for starts made since the patch; v0.1.0's histories replay without it. */
+function reuseOnce(): Pick<ChildWorkflowOptions, 'workflowIdReusePolicy'> {
+  return patched(REJECT_DUPLICATE_AUTOMATIONS)
+    ? { workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE }
+    : {};
 }
 
 function searchAttributes(
