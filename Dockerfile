@@ -37,6 +37,8 @@ COPY --from=build /app/dist ./dist
 # /app/dist/migrations once compiled, and tsc does not copy .sql files, so ship both.
 COPY --from=build /app/migrations ./migrations
 COPY --from=build /app/migrations ./dist/migrations
+# api/console/router.ts serves `<its dir>/../../console/dist`: the console's bundle (npm run build).
+COPY --from=build /app/console/dist ./dist/console/dist
 # The worker bundles its workflows at start from dist/workflows (webpack, in memory).
 
 USER node

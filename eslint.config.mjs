@@ -67,10 +67,11 @@ export default defineConfig(
     'coverage/',
     'test/histories/',
     'bench/results/',
+    'console/dist/',
   ]),
 
   {
-    files: ['**/*.{ts,mts,cts}'],
+    files: ['**/*.{ts,mts,cts,tsx}'],
     extends: [eslint.configs.recommended, tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: {

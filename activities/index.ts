@@ -2,20 +2,36 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../db/pool';
 import { isPermanentDataError, permanentErrorReason } from '../db/permanent-error';
 import { countContacts } from '../db/rescore';
-import { createActionActivities } from './actions';
+import { createActionActivities, type WebhookOptions } from './actions';
 import { createOutboxMailer, type Mailer } from './mailer';
 import { createModifyEngagementScore } from './modify-engagement-score';
 import { createRecordScoreAdjustment } from './record-score-adjustment';
 import { createRescorePage } from './rescore-page';
 import { createScoringPasses } from './scoring-pass';
 import { createWakeStrandedContacts } from './wake-stranded-contacts';
-import { createOutboxSmsProvider, type SmsProvider } from './sms-provider';
+import type { SmsProvider } from './sms-provider';
+import { createAccountSmsProvider } from './account-sms-provider';
+import type { TwilioOptions } from './twilio-sms';
 
 /**
  * Activities get their dependencies here, so tests and the worker hand in their own. Without a
- * mailer or SMS provider, messages are recorded in Postgres (email_outbox, sms_outbox).
+ * mailer, email is recorded in Postgres (email_outbox); without an SMS provider, each account's SMS
+ * go through Twilio when its settings say so, else into sms_outbox.
  */
-export function createActivities({ db, mailer, sms }: { db: Db; mailer?: Mailer; sms?: SmsProvider }) {
+export function createActivities({
+  db,
+  mailer,
+  sms,
+  webhook,
+  twilio,
+}: {
+  db: Db;
+  mailer?: Mailer;
+  sms?: SmsProvider;
+  webhook?: WebhookOptions | undefined;
+  /** For the accounts whose SMS go through Twilio (tests point it at a local server). */
+  twilio?: TwilioOptions | undefined;
+}) {
   return failFastOnPermanentErrors({
     ...createScoringPasses(db),
     recordScoreAdjustment: createRecordScoreAdjustment(db),
@@ -26,7 +42,8 @@ export function createActivities({ db, mailer, sms }: { db: Db; mailer?: Mailer;
     ...createActionActivities({
       db,
       mailer: mailer ?? createOutboxMailer(db),
-      sms: sms ?? createOutboxSmsProvider(db),
+      sms: sms ?? createAccountSmsProvider(db, twilio),
+      webhook,
     }),
   });
 }

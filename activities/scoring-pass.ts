@@ -8,6 +8,7 @@ import { withTransaction, type Db, type Queryable } from '../db/pool';
 import { listLiveProfiles } from '../db/profiles';
 import { readRuleHistory } from '../db/rule-history';
 import { recordRunStart, type RunStart } from '../db/scoring-runs';
+import { clearWakeRequest } from '../db/wake-requests';
 import { contactWorkflowId } from '../domain/ids';
 import { readAutomationActionKeys } from '../db/action-log';
 import { automationActionKeyPrefix, firesRecordedIn } from '../domain/automation-ids';
@@ -149,6 +150,7 @@ async function applyBatch(
   const claimed = await claimInteractions(tx, input.accountId, input.contactId, {
     limit: input.maxInteractions,
   });
+  await wakeAnswered(tx, input, claimed.length);
   return { claimed, changes: await score(tx, input, profiles, claimed), setAside: [], taken: claimed.length };
 }
 
@@ -159,6 +161,7 @@ async function applyOneByOne(
   profiles: LiveProfile[],
 ): Promise<PassWork> {
   const ids = await lockUnappliedIds(tx, input.accountId, input.contactId, input.maxInteractions);
+  await wakeAnswered(tx, input, ids.length);
   const work: PassWork = { changes: [], claimed: [], setAside: [], taken: ids.length };
   for (const id of ids) {
     await tx.query('SAVEPOINT one_interaction');
@@ -176,6 +179,15 @@ async function applyOneByOne(
     }
   }
   return work;
+}
+
+/**
+ * The pass took the whole inbox: the contact's wake-up mark is cleared in the claiming transaction,
+ * so the next ingest signals (db/wake-requests.ts). A full batch may have left work behind: the mark
+ * stays, and the workflow runs another pass anyway (`remaining`).
+ */
+async function wakeAnswered(tx: Queryable, input: ApplyScoringInput, taken: number): Promise<void> {
+  if (taken < input.maxInteractions) await clearWakeRequest(tx, input.accountId, input.contactId);
 }
 
 /** Scores claimed interactions under the live versions and writes their effects. */

@@ -8,6 +8,8 @@ import { adminRouter } from './admin/router';
 import { contactListRouter } from './contacts/list-router';
 import { contactsRouter } from './contacts/router';
 import { healthRouter } from './health/router';
+import { createIngest } from './interactions/ingest-service';
+import { interactionsRouter } from './interactions/router';
 import { HttpError } from './http-error';
 import { authenticate } from './middleware/authenticate';
 import { listsRouter } from './lists/router';
@@ -21,6 +23,14 @@ import { startRescore } from '../clients/rescore-workflow';
 import { triggersRouter } from './triggers/router';
 import { schemasRouter } from './schemas/router';
 import { scoreAdjustmentsRouter } from './contacts/score-adjustments';
+import { consoleRouter } from './console/router';
+import { sessionRouter } from './session/router';
+import { distributionRouter } from './profiles/distribution-router';
+import { automationRunsRouter } from './automation-runs/router';
+import { settingsRouter } from './settings/router';
+import { automationActionsRouter } from './automation-actions/router';
+import { webhookReceiverRouter } from './webhooks/receiver-router';
+import { webhookSettingsRouter } from './webhooks/settings-router';
 import { createApiMetrics, metricsRoute } from './metrics';
 import { ROUTES } from './openapi/routes';
 import { serve } from './route';
@@ -43,6 +53,8 @@ export interface AppDeps {
   rateLimitStore?: 'postgres' | 'memory' | undefined;
   /** PULSE_OPERATOR_TOKEN: turns on the /admin routes; unset, they answer 404. */
   operatorToken?: string | undefined;
+  /** WAKE_MARK_STALE_SECONDS: a wake-up mark older than this is re-signalled (default 5). */
+  wakeStaleSeconds?: number | undefined;
   /** The app's way to Temporal; pass one to drain its calls before closing the client. */
   temporalGate?: TemporalGate;
 }
@@ -82,12 +94,18 @@ export function createApp(deps: AppDeps): Express {
   app.use(openapiRouter(ROUTES));
   app.use(schemasRouter());
   serve(app.router, metricsRoute, metrics.expose);
+  // The console's page and assets are public; its API calls carry the key.
+  app.use(consoleRouter());
 
   // Operators send their token, not an API key: the admin routes come before authenticate (and
   // check the token before they read a body).
   app.use(adminRouter({ db: deps.db, operatorToken: deps.operatorToken }));
+  // Providers sign their webhooks instead of sending an API key: also before authenticate.
+  app.use(webhookReceiverRouter({ ...deps, temporalGate }));
   // The key first: a caller without one learns that, whatever its body holds.
   app.use(authenticate(deps.db));
+  // A bulk ingest carries up to 1,000 interactions: a larger body than any other route.
+  app.use('/interactions', express.json({ limit: '8mb', type: ['application/json', 'application/*+json'] }));
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   app.use(limitJsonDepth());
   // One bucket per key across both ingest routes.
@@ -97,7 +115,9 @@ export function createApp(deps: AppDeps): Express {
       ? memoryBuckets()
       : (keyId, options) => takeSharedToken(deps.db, keyId, options),
   );
-  app.use(contactsRouter({ ...deps, temporalGate, ingestLimit }));
+  const ingest = createIngest({ ...deps, temporalGate });
+  app.use(contactsRouter({ ...deps, ingest, ingestLimit }));
+  app.use(interactionsRouter({ ingest, ingestLimit }));
   app.use(
     profilesRouter({
       db: deps.db,
@@ -116,6 +136,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(listsRouter(deps));
   app.use(triggersRouter(deps));
   app.use(scoreAdjustmentsRouter({ ...deps, temporalGate, ingestLimit }));
+  app.use(sessionRouter());
+  app.use(distributionRouter(deps));
+  app.use(automationRunsRouter({ ...deps, temporalGate }));
+  app.use(settingsRouter(deps));
+  app.use(automationActionsRouter(deps));
+  app.use(webhookSettingsRouter(deps));
   app.use((req) => {
     throw HttpError.notFound(`route ${req.method} ${req.path}`);
   });

@@ -25,10 +25,7 @@ export class HttpError extends Error {
   }
 
   static validation(location: 'body' | 'params' | 'query', error: z.ZodError): HttpError {
-    const errors = error.issues.flatMap(chosenBranch).map((issue) => ({
-      path: printablePath([location, ...issue.path.map(String)]),
-      message: printable(issue.message, MAX_MESSAGE),
-    }));
+    const errors = fieldProblems(location, error);
     const first = errors[0];
     return new HttpError(
       400,
@@ -39,9 +36,8 @@ export class HttpError extends Error {
   }
 
   /** 400 for one bad field. */
-  static field(rawPath: string, message: string): HttpError {
-    const path = printablePath(rawPath.split('.'));
-    message = printable(message, MAX_MESSAGE);
+  static field(rawPath: string, rawMessage: string): HttpError {
+    const { path, message } = fieldProblem(rawPath, rawMessage);
     return new HttpError(400, 'Invalid request', `${path}: ${message}`, [{ path, message }]);
   }
 
@@ -50,6 +46,19 @@ export class HttpError extends Error {
       'Retry-After': String(retryAfterSeconds),
     });
   }
+}
+
+/** What a schema found wrong with the value at `location` (`body`, or `items.3` of a bulk request). */
+export function fieldProblems(location: string, error: z.ZodError): FieldProblem[] {
+  return error.issues.flatMap(chosenBranch).map((issue) => ({
+    path: printablePath([...location.split('.'), ...issue.path.map(String)]),
+    message: printable(issue.message, MAX_MESSAGE),
+  }));
+}
+
+/** One problem at a dotted path, printable. */
+export function fieldProblem(rawPath: string, message: string): FieldProblem {
+  return { path: printablePath(rawPath.split('.')), message: printable(message, MAX_MESSAGE) };
 }
 
 /**

@@ -40,6 +40,8 @@ export interface RouteDoc {
   params?: z.ZodObject | undefined;
   query?: z.ZodObject | undefined;
   body?: Named | undefined;
+  /** A body the handler reads as raw bytes (a signed webhook): documented, not validated by `serve`. */
+  rawBody?: { contentType: string; description: string } | undefined;
   responses: Record<number, ResponseDoc>;
 }
 
@@ -68,14 +70,23 @@ export function serve(
   router: Router,
   route: RouteDoc,
   handler: RequestHandler,
-  options: { before?: RequestHandler[] } = {},
+  options: {
+    before?: RequestHandler[];
+    /** The body's items are checked for storable text by the handler, one by one (bulk ingest). */
+    bodyItemsCheckedByHandler?: boolean;
+  } = {},
 ): void {
   const chain: RequestHandler[] = [
     ...(route.scope ? [requireScope(route.scope)] : []),
     ...(options.before ?? []),
   ];
   if (route.params || route.query || route.body) {
-    chain.push(validate({ params: route.params, query: route.query, body: route.body?.schema }));
+    chain.push(
+      validate(
+        { params: route.params, query: route.query, body: route.body?.schema },
+        { storableBody: !options.bodyItemsCheckedByHandler },
+      ),
+    );
   }
   router[route.method](route.path, ...chain, handler);
 }

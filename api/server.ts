@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     logger,
     rateLimit: { perSecond: env.RATE_LIMIT_INGEST_PER_SECOND, burst: env.RATE_LIMIT_INGEST_BURST },
     rateLimitStore: env.RATE_LIMIT_STORE,
+    wakeStaleSeconds: env.WAKE_MARK_STALE_SECONDS,
     operatorToken: env.PULSE_OPERATOR_TOKEN,
   });
   const server: Server = app.listen(env.PORT, env.HOST, () =>

@@ -16,6 +16,7 @@ import {
 import { createPool, type Db } from '../db/pool';
 import { accountParamsSchema, DEFAULT_OVERLAP_SECONDS } from '../api/admin/schemas';
 import { ApiError } from './api-client';
+import { defineWebhookAdminCommands } from './admin-webhooks';
 import { table } from './render';
 
 /**
@@ -149,12 +150,14 @@ export function defineAdminCommands(admin: Command): void {
         );
       }),
     );
+
+  defineWebhookAdminCommands(admin.command('webhooks'), withDb);
 }
 
-type Print = (data: unknown, text: () => string) => void;
+export type Print = (data: unknown, text: () => string) => void;
 
 /** One pool per command, closed whatever happens; --json (a global option) prints the records. */
-async function withDb(cmd: Command, work: (db: Db, out: Print) => Promise<void>): Promise<void> {
+export async function withDb(cmd: Command, work: (db: Db, out: Print) => Promise<void>): Promise<void> {
   const opts = cmd.optsWithGlobals<{ databaseUrl: string; json?: boolean }>();
   const db = createPool(opts.databaseUrl, 2);
   const out: Print = (data, text) =>

@@ -35,6 +35,7 @@ export interface ApiClient {
   readonly baseUrl: string;
   get<T>(path: string, query?: Record<string, string | number | undefined>): Promise<T>;
   post<T>(path: string, body?: unknown): Promise<T>;
+  put<T>(path: string, body?: unknown): Promise<T>;
 }
 
 export function createApiClient(opts: { baseUrl: string; apiKey: string }): ApiClient {
@@ -86,6 +87,7 @@ export function createApiClient(opts: { baseUrl: string; apiKey: string }): ApiC
       return request('GET', qs ? `${path}?${qs}` : path);
     },
     post: (path, body) => request('POST', path, body),
+    put: (path, body) => request('PUT', path, body),
   };
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { z } from 'zod';
@@ -12,8 +13,12 @@ import type {
   triggerCollectionSchema,
 } from '../api/openapi/response-schemas';
 import type { profileCollectionSchema } from '../api/profiles/response-schemas';
+import type { automationActionRoutes } from '../api/automation-actions/routes';
+import type { webhookSettingsSchema } from '../api/settings/schemas';
+import { MAX_BULK_ITEMS, type bulkIngestResultSchema } from '../api/interactions/schemas';
 import { defineAdminCommands } from './admin';
 import { defineSetupCommands } from './setup';
+import { defineWebhookCommands } from './webhooks';
 import { ApiError, createApiClient, seg, type ApiClient } from './api-client';
 import { duration, progressBar, progressLine, signed, table, type RescoreProgressView } from './render';
 import { automationLabel } from '../domain/automations/external';
@@ -33,9 +38,12 @@ const EXIT_SUPERSEDED = 3;
 type ContactScore = z.output<typeof contactScoreSchema>;
 type Ledger = z.output<typeof ledgerSchema>;
 type IngestResult = z.output<typeof ingestResultSchema>;
+type BulkIngestResult = z.output<typeof bulkIngestResultSchema>;
 type AdjustmentResult = z.output<typeof adjustmentResultSchema>;
 type ProfileCollection = z.output<typeof profileCollectionSchema>;
 type TriggerCollection = z.output<typeof triggerCollectionSchema>;
+type AutomationActions = z.output<(typeof automationActionRoutes.list.responses)[200]['body']['schema']>;
+type WebhookSettings = z.output<typeof webhookSettingsSchema>;
 interface ContactPage {
   items: Array<z.output<typeof listedContactSchema>>;
   nextCursor: string | null;
@@ -111,6 +119,24 @@ function isoTime(value: string): string {
   return date.toISOString();
 }
 
+class BadFile extends Error {}
+
+/** A file of items: one JSON array, or one JSON value a line (blank lines skipped). */
+function parseItems(text: string): unknown[] {
+  const trimmed = text.trim();
+  try {
+    if (trimmed.startsWith('[')) return JSON.parse(trimmed) as unknown[];
+    return trimmed
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as unknown);
+  } catch (err) {
+    throw new BadFile(
+      `the file is neither a JSON array nor one JSON value a line: ${(err as Error).message}`,
+    );
+  }
+}
+
 // --- commands
 
 export function buildProgram(): Command {
@@ -174,6 +200,54 @@ export function buildProgram(): Command {
         else out.line(`Sent ${type} to ${contactId} (interaction ${interaction.id}); scoring follows.`);
       },
     );
+
+  interactions
+    .command('import')
+    .description(
+      'Record interactions of many contacts from a file (a JSON array, or one JSON object a line), 1,000 per request',
+    )
+    .argument('<file>', 'items { contactId, id, type, occurredAt, attributes? }; - reads standard input')
+    .action(async (file: string, _opts: unknown, cmd: Command) => {
+      const { api, out } = context(cmd);
+      let items: unknown[];
+      try {
+        items = parseItems(readFileSync(file === '-' ? 0 : file, 'utf8'));
+      } catch (err) {
+        if (!(err instanceof BadFile) && (err as { code?: unknown }).code === undefined) throw err;
+        process.stderr.write(`Error: ${(err as Error).message}\n`);
+        process.exitCode = 2; // bad usage: the file, not the API
+        return;
+      }
+      const totals = { accepted: 0, duplicates: 0, rejected: 0 };
+      const rejected: BulkIngestResult['items'] = [];
+      for (let start = 0; start < items.length; start += MAX_BULK_ITEMS) {
+        const result = await api.post<BulkIngestResult>('/interactions', {
+          items: items.slice(start, start + MAX_BULK_ITEMS),
+        });
+        totals.accepted += result.accepted;
+        totals.duplicates += result.duplicates;
+        totals.rejected += result.rejected;
+        for (const item of result.items) {
+          if (item.status !== 'unknown_contact' && item.status !== 'invalid') continue;
+          // Indexes and paths of the whole file, not of the request the item went in.
+          const index = item.index + start;
+          const errors = (item.errors ?? []).map((e) => ({
+            ...e,
+            path: e.path.replace(/^items\.\d+/, `items.${index}`),
+          }));
+          rejected.push({ ...item, index, errors });
+        }
+      }
+      if (out.json) return out.data({ ...totals, rejectedItems: rejected });
+      out.line(
+        `Imported ${items.length} items: ${totals.accepted} accepted, ${totals.duplicates} already recorded, ${totals.rejected} rejected.`,
+      );
+      for (const item of rejected)
+        out.line(
+          `  item ${item.index}: ${item.status === 'unknown_contact' ? 'no such contact' : 'invalid'} (${(item.errors ?? []).map((e) => `${e.path}: ${e.message}`).join('; ')})`,
+        );
+      if (totals.rejected > 0) process.exitCode = 1;
+    });
 
   const contacts = program.command('contacts').description('Contacts and their scores');
   contacts
@@ -312,6 +386,62 @@ export function buildProgram(): Command {
       },
     );
 
+  contacts
+    .command('actions')
+    .description(
+      "What the contact's automations did: each action's state and, for deliveries, attempts and last status",
+    )
+    .argument('<contactId>', 'the contact')
+    .option('--limit <n>', 'how many, newest first', positiveInt, 50)
+    .action(async (contactId: string, opts: { limit: number }, cmd: Command) => {
+      const { api, out } = context(cmd);
+      const { items } = await api.get<AutomationActions>(`/contacts/${seg(contactId)}/automation-actions`, {
+        limit: opts.limit,
+      });
+      if (out.json) return out.data(items);
+      if (items.length === 0) return out.line('No automation actions.');
+      out.line(
+        table(
+          [
+            { header: 'KIND' },
+            { header: 'STATE' },
+            { header: 'ATTEMPTS', align: 'right' },
+            { header: 'HTTP', align: 'right' },
+            { header: 'REASON / LAST ERROR' },
+            { header: 'ACTION KEY' },
+          ],
+          items.map((a) => [
+            a.kind,
+            a.state,
+            a.attempts,
+            a.responseStatus,
+            a.reason ?? a.lastError,
+            a.actionKey,
+          ]),
+        ),
+      );
+    });
+
+  const settings = program.command('settings').description("The account's outbound integrations (admin key)");
+  settings
+    .command('webhook')
+    .description("Show the account's webhook URL and signing secret; --url or --rotate-secret change them")
+    .option('--url <url>', 'the default URL of webhook_notify automations ("none" to clear it)')
+    .option('--rotate-secret', 'replace the signing secret at once')
+    .action(async (opts: { url?: string; rotateSecret?: boolean }, cmd: Command) => {
+      const { api, out } = context(cmd);
+      let current = await api.get<WebhookSettings>('/settings/webhook');
+      if (opts.url !== undefined || opts.rotateSecret) {
+        current = await api.put<WebhookSettings>('/settings/webhook', {
+          url: opts.url === undefined ? current.url : opts.url === 'none' ? null : opts.url,
+          rotateSecret: Boolean(opts.rotateSecret),
+        });
+      }
+      if (out.json) return out.data(current);
+      out.line(`URL:    ${current.url ?? '(none: triggers must give input.url)'}`);
+      out.line(`Secret: ${current.secret}`);
+    });
+
   const profiles = program.command('profiles').description('Score profiles');
   profiles
     .command('list')
@@ -402,6 +532,7 @@ export function buildProgram(): Command {
       );
     });
 
+  defineWebhookCommands(program.command('webhooks'), context);
   defineAdminCommands(program.command('admin'));
   defineSetupCommands(program);
 

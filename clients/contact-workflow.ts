@@ -63,6 +63,28 @@ export async function deliverInteractions(
 }
 
 /**
+ * The ingest's wake-up: the interactions it stored, or, when it stored nothing new (a retry whose
+ * first signal was lost), a request for a pass: the workflow ignores ids it has already been
+ * told about, yet its wake-up mark (db/wake-requests.ts) is cleared only by a pass.
+ */
+export async function wakeContact(
+  temporal: Client,
+  taskQueue: string,
+  contact: ContactRef,
+  refs: InteractionRef[],
+): Promise<void> {
+  if (refs.length > 0) {
+    await deliverInteractions(temporal, taskQueue, contact.accountId, contact.contactId, refs);
+    return;
+  }
+  await temporal.workflow.signalWithStart<typeof contactScoringWorkflow, []>('contactScoringWorkflow', {
+    ...contactWorkflowStart(taskQueue, contact),
+    signal: refreshScoresSignal,
+    signalArgs: [],
+  });
+}
+
+/**
  * A manual score change as an update-with-start: answered once the change is applied and
  * ledgered. The update id is the adjustment id, so a retried request is the same update.
  */

@@ -26,6 +26,13 @@ const envSchema = z.object({
   /** smtp://host:port (smtps:// for TLS, user:pass@ for auth). Unset: email is recorded in Postgres (email_outbox). */
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   SMTP_FROM: z.string().min(3).default('Pulse <pulse@localhost>'),
+  /** true: webhooks may call private, loopback and link-local addresses (refused by default: SSRF). */
+  PULSE_WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** One webhook POST's bound, connection included; under the activity's 30 s timeout. */
+  PULSE_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(25_000).default(10_000),
   /** Per API key, on POST /contacts/:id/interactions and /score-adjustments: sustained requests per second... */
   RATE_LIMIT_INGEST_PER_SECOND: z.coerce.number().positive().default(200),
   /** ...and how many may come at once after a quiet spell (the token bucket's size). */
@@ -34,6 +41,11 @@ const envSchema = z.object({
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
   /** How long a stored interaction may wait for its own wake-up before the reconciler wakes its contact. */
   RECONCILE_GRACE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
+  /**
+   * How old a contact's wake-up mark may grow before an ingest takes its signal for lost and
+   * signals again (db/wake-requests.ts): longer than a busy worker takes to start a pass.
+   */
+  WAKE_MARK_STALE_SECONDS: z.coerce.number().positive().max(3_600).default(5),
   /** postgres: one bucket per key shared by every API process; memory: per process (one API process only). */
   RATE_LIMIT_STORE: z.enum(['postgres', 'memory']).default('postgres'),
   /**

@@ -3,7 +3,8 @@ import { queryFirst } from './query';
 
 /* automation_actions: one row per action key, the record that makes a retried or replayed step act once. */
 
-export type ActionState = 'done' | 'skipped' | 'sending' | 'pending';
+/** 'failed': refused for good by the receiver (webhooks: a 4xx, a refused address); never retried. */
+export type ActionState = 'done' | 'skipped' | 'sending' | 'pending' | 'failed';
 
 export interface ActionRecord {
   accountId: string;
@@ -17,10 +18,13 @@ export interface ActionRecord {
   claimedAt: string | null;
   lastError: string | null;
   possibleDuplicate: boolean;
+  /** Webhooks: the receiver's last HTTP status (null: no reply yet, or not a webhook). */
+  responseStatus: number | null;
 }
 
 export const ACTION_COLUMNS = `account_id AS "accountId", action_key AS "actionKey", contact_id AS "contactId", kind, state,
-  reason, detail, attempts, claimed_at AS "claimedAt", last_error AS "lastError", possible_duplicate AS "possibleDuplicate"`;
+  reason, detail, attempts, claimed_at AS "claimedAt", last_error AS "lastError", possible_duplicate AS "possibleDuplicate",
+  response_status AS "responseStatus"`;
 
 export interface ActionKeyRef {
   accountId: string;
@@ -80,6 +84,26 @@ export async function recordStepsNotTaken(
      ON CONFLICT (account_id, action_key) DO NOTHING`,
     [contact.accountId, contact.contactId, steps.map((s) => s.step), steps.map((s) => s.actionKey), reason],
   );
+}
+
+export interface ActionListing extends ActionRecord {
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A contact's recorded actions, newest first (at most `limit`). */
+export async function listContactActions(
+  db: Queryable,
+  accountId: string,
+  contactId: string,
+  limit: number,
+): Promise<ActionListing[]> {
+  const { rows } = await db.query<ActionListing>(
+    `SELECT ${ACTION_COLUMNS}, created_at AS "createdAt", updated_at AS "updatedAt" FROM automation_actions
+      WHERE account_id = $1 AND contact_id = $2 ORDER BY created_at DESC, action_key LIMIT $3`,
+    [accountId, contactId, limit],
+  );
+  return rows;
 }
 
 /** Action keys of a contact's automations (those starting with `prefix`), with when each was first recorded. */

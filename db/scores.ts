@@ -2,7 +2,11 @@ import type { LedgerChange, ProfileScore } from '../domain/score-computation';
 import type { Queryable } from './pool';
 import { changedOne, queryFirst, queryRows, rowsByAccountAnd } from './query';
 
-/** lockContact for a scoring pass: null when the contact does not exist, else its applied count. */
+/**
+ * lockContact for a scoring pass: null when the contact does not exist, else its applied count.
+ * FOR UPDATE, not FOR NO KEY UPDATE: it must conflict with the FOR KEY SHARE an ingest holds, so
+ * no ingest is half-way while the pass reads the inbox (db/wake-requests.ts).
+ */
 export async function lockContactForScoring(
   db: Queryable,
   accountId: string,

@@ -7,6 +7,7 @@ import type {
   SegmentAction,
   SendSmsAction,
   TagAction,
+  WebhookAction,
 } from './actions';
 
 /**
@@ -24,6 +25,8 @@ export interface ActionActivities {
   removeFromCampaign(action: CampaignAction): Promise<ActionOutcome>;
   segmentByCurrentScore(action: SegmentAction): Promise<ActionOutcome>;
   modifyEngagementScore(action: ModifyScoreAction): Promise<ActionOutcome>;
+  /** Throws a non-retryable WebhookRejected when the receiver answers 4xx or the address is refused. */
+  sendWebhook(action: WebhookAction): Promise<ActionOutcome>;
   readContactForAutomation(contact: ContactRef): Promise<ContactForAutomation>;
   /** An operator cancelled the automation: its steps not reached are recorded as skipped with `reason`. */
   recordStepsNotTaken(record: StepsNotTaken): Promise<void>;
@@ -57,3 +60,6 @@ export interface ContactForAutomation {
  * throws for an action that can never succeed, e.g. an empty tag: retrying does not help.
  */
 export const ACTION_VALIDATION_ERROR = 'ActionValidationError';
+
+/** The webhook's receiver refused it for good (4xx, a redirect) or Pulse may not call its address. */
+export const WEBHOOK_REJECTED = 'WebhookRejected';

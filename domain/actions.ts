@@ -54,6 +54,19 @@ export interface ModifyScoreAction extends ActionBase {
   reason: string;
 }
 
+/**
+ * POST a signed JSON event to the account's webhook URL, or to `url` when the trigger names one.
+ * The body is built from these fields only, so every retry sends the same bytes.
+ */
+export interface WebhookAction extends ActionBase {
+  url?: string | undefined;
+  /** e.g. `score.threshold_crossed`. */
+  event: string;
+  /** Workflow time the event happened (ISO): part of the body, fixed across retries. */
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
 /** Builds the idempotency key of one step of one automation run. */
 export function actionKey(workflowId: string, step: string): string {
   return `${workflowId}/${step}`;

@@ -110,6 +110,7 @@ async function main(): Promise<void> {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       db: workerDb,
       tuning: workerTuningFrom(env),
+      webhook: { allowPrivate: env.PULSE_WEBHOOK_ALLOW_PRIVATE, timeoutMs: env.PULSE_WEBHOOK_TIMEOUT_MS },
       mailer: createMailer({ smtpUrl: env.SMTP_URL, from: env.SMTP_FROM, db: workerDb }),
     });
     const workerDone = worker.run();
@@ -139,6 +140,7 @@ async function main(): Promise<void> {
       logger: logger.child({ component: 'api' }),
       rateLimit: { perSecond: env.RATE_LIMIT_INGEST_PER_SECOND, burst: env.RATE_LIMIT_INGEST_BURST },
       rateLimitStore: env.RATE_LIMIT_STORE,
+      wakeStaleSeconds: env.WAKE_MARK_STALE_SECONDS,
       operatorToken: env.PULSE_OPERATOR_TOKEN,
     });
     const server: Server = await new Promise((resolve, reject) => {
@@ -160,6 +162,7 @@ async function main(): Promise<void> {
       '',
       'Pulse is running.',
       `  API          ${apiUrl}   (demo key: ${env.PULSE_DEMO_API_KEY})`,
+      `  Console      ${apiUrl}/console   (sign in with the demo key)`,
       `  Temporal     ${temporalSettings.summary}${temporalUi ? `   UI: ${temporalUi}` : ''}`,
       `  Postgres     ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`,
       `  Metrics      API ${apiUrl}/metrics   worker http://${workerMetrics}/metrics`,

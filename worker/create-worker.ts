@@ -3,6 +3,8 @@ import { createActivities } from '../activities';
 import type { Db } from '../db/pool';
 import type { Mailer } from '../activities/mailer';
 import type { SmsProvider } from '../activities/sms-provider';
+import type { WebhookOptions } from '../activities/actions';
+import type { TwilioOptions } from '../activities/twilio-sms';
 
 export interface PulseWorkerOptions {
   connection: NativeConnection;
@@ -12,6 +14,10 @@ export interface PulseWorkerOptions {
   /** Defaults record messages in Postgres (email_outbox, sms_outbox). */
   mailer?: Mailer;
   sms?: SmsProvider;
+  /** Outgoing webhooks' timeout and address policy (PULSE_WEBHOOK_*). */
+  webhook?: WebhookOptions | undefined;
+  /** Where Twilio's API is, for accounts that send SMS through it (default https://api.twilio.com). */
+  twilio?: TwilioOptions | undefined;
   /** A prebuilt bundle (tests build it once per file); otherwise the workflows are bundled here. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Replaces some activities (tests inject faults around the real ones, which this receives). */
@@ -48,7 +54,16 @@ export async function createWorker(opts: PulseWorkerOptions): Promise<Worker> {
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    activities: withOverrides(createActivities({ db: opts.db, mailer: opts.mailer, sms: opts.sms }), opts),
+    activities: withOverrides(
+      createActivities({
+        db: opts.db,
+        mailer: opts.mailer,
+        sms: opts.sms,
+        webhook: opts.webhook,
+        twilio: opts.twilio,
+      }),
+      opts,
+    ),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
     stickyQueueScheduleToStartTimeout: DEFAULT_STICKY_TIMEOUT,
     ...opts.tuning,

@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     namespace: temporalSettings.namespace,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     db,
+    webhook: { allowPrivate: env.PULSE_WEBHOOK_ALLOW_PRIVATE, timeoutMs: env.PULSE_WEBHOOK_TIMEOUT_MS },
     mailer: createMailer({ smtpUrl: env.SMTP_URL, from: env.SMTP_FROM, db }),
     tuning: workerTuningFrom(env),
   });

@@ -16,6 +16,8 @@ import { limitJsonDepth } from '../middleware/json-depth';
 import { parsed, serve } from '../route';
 import { requireOperator } from './operator-auth';
 import { adminRoutes as routes } from './routes';
+import { listWebhookEndpoints } from '../../db/webhook-endpoints';
+import { setProviderSecret, withPath } from '../webhooks/endpoint-view';
 
 /**
  * Accounts and their API keys, for operators (PULSE_OPERATOR_TOKEN), across all accounts. The
@@ -83,6 +85,18 @@ export function adminRouter({ db, operatorToken }: { db: Db; operatorToken: stri
       key: { ...result.replacement, key: result.issued.key },
       previous: result.previous,
     });
+  });
+
+  serve(router, routes.listWebhookEndpoints, async (_req, res) => {
+    const { accountId } = parsed(res, routes.listWebhookEndpoints).params;
+    await findAccount(db, accountId);
+    res.json({ endpoints: (await listWebhookEndpoints(db, accountId)).map(withPath) });
+  });
+
+  serve(router, routes.setWebhookSecret, async (_req, res) => {
+    const { params, body } = parsed(res, routes.setWebhookSecret);
+    await findAccount(db, params.accountId);
+    res.json(await setProviderSecret(db, params.accountId, params.provider, body.secret));
   });
 
   return router;

@@ -13,6 +13,8 @@ import {
   rotationSchema,
   updateAccountSchema,
 } from './schemas';
+import { Endpoint, EndpointCollection, WebhookSecret } from '../webhooks/routes';
+import { accountWebhookParamsSchema } from './webhook-schemas';
 
 /** The /admin routes, declared once: adminRouter mounts them, the OpenAPI document lists them. */
 const Account = named('Account', accountSchema);
@@ -122,5 +124,30 @@ export const adminRoutes = {
       },
       409: { description: 'the key is revoked or expired' },
     },
+  }),
+  listWebhookEndpoints: defineRoute({
+    method: 'get',
+    path: '/admin/accounts/:accountId/webhook-endpoints',
+    operationId: 'adminListWebhookEndpoints',
+    summary: "The account's provider webhook endpoints (never their secrets)",
+    tag: 'admin',
+    auth: 'operator',
+    params: accountParamsSchema,
+    responses: {
+      200: { description: 'one per configured provider', body: EndpointCollection },
+    },
+  }),
+  setWebhookSecret: defineRoute({
+    method: 'put',
+    path: '/admin/accounts/:accountId/webhook-endpoints/:provider',
+    operationId: 'adminSetWebhookSecret',
+    summary: "Set a provider's webhook secret for the account; answers the path the provider must call",
+    description:
+      "The same as `PUT /webhook-endpoints/{provider}` with the account's admin key: the endpoint id is made once and kept when the secret changes.",
+    tag: 'admin',
+    auth: 'operator',
+    params: accountWebhookParamsSchema,
+    body: WebhookSecret,
+    responses: { 200: { description: 'the endpoint', body: Endpoint } },
   }),
 };

@@ -1,28 +1,22 @@
-import type { Client } from '@temporalio/client';
 import { Router, type RequestHandler } from 'express';
-import type { Logger } from 'pino';
 import { getContact, upsertContact } from '../../db/contacts';
-import { insertInteractions, listSetAsideInteractions } from '../../db/interactions';
+import { listSetAsideInteractions } from '../../db/interactions';
 import type { Db } from '../../db/pool';
 import { readContactProfileScores, readLedger } from '../../db/scores';
 import { principalOf } from '../middleware/authenticate';
 import { parsed, serve } from '../route';
 import { HttpError } from '../http-error';
-import { WAKE_UP_TIMEOUT_MS, type TemporalGate } from '../temporal-gate';
-import { deliverInteractions } from '../../clients/contact-workflow';
-import { temporalConfigurationProblem } from '../unavailable';
+import type { Ingest } from '../interactions/ingest-service';
 import { contactRoutes as routes } from './routes';
 
 export function contactsRouter(deps: {
   db: Db;
-  temporal: Client;
-  taskQueue: string;
-  temporalGate: TemporalGate;
-  logger: Logger;
+  /** Stores and wakes (api/interactions/ingest-service.ts), shared with POST /interactions. */
+  ingest: Ingest;
   /** Per-key rate limit of the ingest routes (api/middleware/rate-limit.ts). */
   ingestLimit: RequestHandler;
 }): Router {
-  const { db, temporal, taskQueue } = deps;
+  const { db } = deps;
   const router = Router();
 
   serve(router, routes.upsert, async (_req, res) => {
@@ -52,36 +46,17 @@ export function contactsRouter(deps: {
     async (_req, res) => {
       const { accountId } = principalOf(res);
       const { params, body: interactions } = parsed(res, routes.ingest);
-      // Stored before the signal: the workflow reads interactions from Postgres, and a crash
-      // between the two leaves them for the next delivery or sweep instead of losing them. The
-      // foreign key answers "does the contact exist" in the same statement (one round trip less).
-      const { inserted, duplicates } = await insertInteractions(
-        db,
+      const { contactId } = params;
+      // Stored is accepted: the contact's workflow is woken only if it is not already due to wake,
+      // and the answer does not wait for Temporal (api/interactions/wake-ups.ts).
+      const { outcomes } = await deps.ingest(
         accountId,
-        params.contactId,
-        interactions,
-      ).catch((err: unknown) => {
-        if (isForeignKeyViolation(err)) throw HttpError.notFound(`contact "${params.contactId}"`);
-        throw err;
-      });
-      const refs = interactions.map(({ id, type, occurredAt }) => ({ id, type, occurredAt }));
-      // Stored is accepted: a wake-up that cannot be sent now (Temporal away, or too slow) is sent
-      // by the reconciler within seconds (workflows/reconcile-inbox.ts): it never fails the request.
-      await deps.temporalGate
-        .call(() => deliverInteractions(temporal, taskQueue, accountId, params.contactId, refs), {
-          timeoutMs: WAKE_UP_TIMEOUT_MS,
-        })
-        .catch((err: unknown) => {
-          // A refusal no retry cures (the namespace lacks Pulse's search attributes, bad
-          // credentials) is the operator's to fix: say so (500) rather than pretend all is well.
-          // What was stored stays stored and is delivered once it is fixed.
-          if (temporalConfigurationProblem(err)) throw err;
-          deps.logger.warn(
-            { err, accountId, contactId: params.contactId },
-            'wake-up not sent; the reconciler will deliver',
-          );
-        });
-      res.status(202).json({ accepted: inserted.length, duplicates });
+        interactions.map((interaction) => ({ contactId, interaction })),
+      );
+      if (outcomes.includes('unknown_contact')) throw HttpError.notFound(`contact "${contactId}"`);
+      const accepted = new Set(interactions.filter((_, i) => outcomes[i] === 'accepted').map((i) => i.id));
+      const duplicates = [...new Set(interactions.map((i) => i.id))].filter((id) => !accepted.has(id));
+      res.status(202).json({ accepted: accepted.size, duplicates });
     },
     { before: [deps.ingestLimit] },
   );
@@ -110,8 +85,4 @@ export function contactsRouter(deps: {
   });
 
   return router;
-}
-
-function isForeignKeyViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23503';
 }

@@ -12,15 +12,19 @@ type Schemas = {
 /**
  * Parses once and keeps the result in res.locals.parsed, so handlers use validated values and
  * never re-parse (api/route.ts `parsed`). The first failing part answers 400 with every problem's
- * path. Text Postgres cannot store is refused first, for every route and field alike.
+ * path. Text Postgres cannot store is refused first, for every route and field alike, except the
+ * items of a bulk body, which their handler checks one by one (`storableBody: false`).
  */
-export function validate(schemas: Schemas): RequestHandler {
+export function validate(schemas: Schemas, opts: { storableBody?: boolean } = {}): RequestHandler {
   return (req, res, next) => {
     const parsed: Record<string, unknown> = {};
     for (const location of ['params', 'query', 'body'] as const) {
       const schema = schemas[location];
       if (!schema) continue;
-      const unstorable = findUnstorableText(req[location], location);
+      const unstorable =
+        location === 'body' && opts.storableBody === false
+          ? undefined
+          : findUnstorableText(req[location], location);
       if (unstorable) return next(HttpError.field(unstorable.path, unstorable.message));
       const result = schema.safeParse(req[location]);
       if (!result.success) return next(HttpError.validation(location, result.error));

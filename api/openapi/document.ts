@@ -48,6 +48,10 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[]): JsonSchema {
         description:
           'Accounts and API keys, for operators: the operator token, not an API key (off unless PULSE_OPERATOR_TOKEN is set)',
       },
+      {
+        name: 'settings',
+        description: "An account's outbound integrations: webhook URL and secret, SMS provider",
+      },
     ],
     paths,
     components: {
@@ -102,6 +106,13 @@ function operation(route: RouteDoc, components: Components): JsonSchema {
       requestBody: {
         required: true,
         content: { 'application/json': { schema: components.ref(route.body, 'input') } },
+      },
+    }),
+    ...(route.rawBody && {
+      requestBody: {
+        required: true,
+        description: route.rawBody.description,
+        content: { [route.rawBody.contentType]: { schema: {} } },
       },
     }),
     responses: Object.fromEntries(

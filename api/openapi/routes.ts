@@ -1,6 +1,7 @@
 import { adminRoutes } from '../admin/routes';
 import { contactRoutes, listContactsRoute } from '../contacts/routes';
 import { healthRoutes } from '../health/router';
+import { interactionRoutes } from '../interactions/routes';
 import { listRoutes } from '../lists/routes';
 import { metricsRoute } from '../metrics';
 import { profileRoutes } from '../profiles/routes';
@@ -8,6 +9,12 @@ import type { RouteDoc } from '../route';
 import { triggerRoutes } from '../triggers/routes';
 import { schemaRoutes } from '../schemas/router';
 import { openapiRoutes } from './router';
+import { consoleRoutes } from '../console/router';
+import { sessionRoutes } from '../session/routes';
+import { automationRunRoutes } from '../automation-runs/routes';
+import { settingsRoutes } from '../settings/routes';
+import { automationActionRoutes } from '../automation-actions/routes';
+import { webhookReceiverRoutes, webhookSettingsRoutes } from '../webhooks/routes';
 
 export type { Named, ResponseDoc, RouteDoc } from '../route';
 
@@ -29,5 +36,13 @@ export const ROUTES: readonly RouteDoc[] = [
   ...Object.values(triggerRoutes),
   contactRoutes.adjustScore,
   ...Object.values(adminRoutes),
+  ...Object.values(interactionRoutes),
+  ...Object.values(consoleRoutes),
+  ...Object.values(sessionRoutes),
+  ...Object.values(automationRunRoutes),
+  ...Object.values(settingsRoutes),
+  ...Object.values(automationActionRoutes),
+  ...Object.values(webhookReceiverRoutes),
+  ...Object.values(webhookSettingsRoutes),
   ...Object.values(schemaRoutes),
 ];

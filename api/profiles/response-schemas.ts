@@ -96,3 +96,28 @@ export const simulationSchema = z.object({
     z.object({ contactId: z.string(), current: z.int().nullable(), simulated: z.int(), delta: z.int() }),
   ),
 });
+
+export const distributionSchema = z.object({
+  profileId: z.string(),
+  liveVersion: z.int().nullable(),
+  scored: z.int().describe('contacts with a score in this profile'),
+  empty: z.int().describe('contacts without one (the profile was not published when they were last scored)'),
+  binWidth: z.int(),
+  requestedBinWidth: z
+    .int()
+    .optional()
+    .describe('set when the requested width needed too many bins and was widened'),
+  bins: z.array(
+    z.object({ from: z.int().describe('inclusive'), to: z.int().describe('exclusive'), contacts: z.int() }),
+  ),
+  thresholds: z
+    .array(
+      z.object({
+        triggerId: z.string(),
+        op: z.string(),
+        value: z.number(),
+        paused: z.boolean(),
+      }),
+    )
+    .describe("the numeric conditions of this profile's triggers, to draw on the histogram"),
+});

@@ -6,6 +6,7 @@ import {
   publishedSchema,
   republishedSchema,
   draftRuleListSchema,
+  distributionSchema,
   simulationSchema,
   versionCollectionSchema,
   versionSchema,
@@ -18,6 +19,7 @@ import {
   ruleBodySchema,
   ruleParamsSchema,
   simulateQuerySchema,
+  distributionQuerySchema,
   updateProfileSchema,
   versionParamsSchema,
 } from './schemas';
@@ -223,5 +225,19 @@ export const profileRoutes = {
     scope: 'read',
     params: versionParamsSchema,
     responses: { 200: { description: 'progress', body: named('RescoreProgress', rescoreProgressSchema) } },
+  }),
+  getScoreDistribution: defineRoute({
+    method: 'get',
+    path: '/profiles/:profileId/distribution',
+    operationId: 'getScoreDistribution',
+    summary: "Histogram of the profile's live scores, with its triggers' thresholds",
+    description: 'Bins as in the draft simulation (same widths, starting at multiples of the width).',
+    tag: 'profiles',
+    scope: 'read',
+    params: profileParamsSchema,
+    query: distributionQuerySchema,
+    responses: {
+      200: { description: 'the distribution', body: named('ScoreDistribution', distributionSchema) },
+    },
   }),
 };

@@ -83,4 +83,8 @@ export const simulateQuerySchema = z.strictObject({
     .describe('how many of the contacts that would move most to list (default 10)'),
 });
 
+export const distributionQuerySchema = z.strictObject({
+  binWidth: simulateQuerySchema.shape.binWidth,
+});
+
 export type UpdateProfileBody = z.infer<typeof updateProfileSchema>;

@@ -3,6 +3,7 @@ import { campaignSegmentation } from './campaign-segmentation';
 import { followUpSequence } from './follow-up-sequence';
 import { inactiveContactReview } from './inactive-contact-review';
 import { rewardOffer } from './reward-offer';
+import { webhookNotify } from './webhook-notify';
 
 /** Every automation Pulse ships. A new one is a declaration here and its workflow in workflows/automations/. */
 export const AUTOMATIONS = [
@@ -10,6 +11,7 @@ export const AUTOMATIONS = [
   rewardOffer,
   campaignSegmentation,
   inactiveContactReview,
+  webhookNotify,
 ] as const;
 
 export type Automation = (typeof AUTOMATIONS)[number];

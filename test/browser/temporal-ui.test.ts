@@ -21,6 +21,7 @@ import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { anInteraction, uniqueId } from '../support/builders';
 import { eventually } from '../support/eventually';
 import { quietBundlerLogger } from '../../worker/quiet-bundler-logger';
+import { workflowUrl } from '../../console/src/lib/temporal-link';
 
 /**
  * What support staff do (README, "Operating it"): open the Temporal Web UI, type a visibility
@@ -209,6 +210,15 @@ async function stopStack(stack: Stack): Promise<void> {
       expect(text).toContain(hot);
       // The query was applied, not just any list of workflows shown.
       expect(text).not.toContain(cold);
+
+      // The console's links (console/src/lib/temporal-link.ts) open the contact in this UI: the list
+      // filtered to its workflow id, and one run's history.
+      await page.goto(workflowUrl(s.temporal.uiUrl!, 'default', hot));
+      await page.getByText(hot, { exact: true }).first().waitFor({ timeout: 60_000 });
+      expect(await page.locator('body').innerText()).not.toContain(cold);
+      const { runId } = await s.client.workflow.getHandle(hot).describe();
+      await page.goto(workflowUrl(s.temporal.uiUrl!, 'default', hot, runId));
+      await page.getByText(runId).first().waitFor({ timeout: 60_000 });
     }, 180_000);
 
     /**

@@ -16,7 +16,9 @@ const key = (route: RouteDoc) => `${route.method} ${route.path}`;
 const scoped = ROUTES.filter((r) => r.scope !== undefined);
 /** Routes naming one resource in their path; the others are collections. */
 const itemRoutes = scoped.filter((r) => r.params !== undefined);
-const collectionRoutes = scoped.filter((r) => r.params === undefined);
+/** Routes about the calling key itself, not the account's data: checked on their own below. */
+const ABOUT_THE_CALLER = new Set(['get /me']);
+const collectionRoutes = scoped.filter((r) => r.params === undefined && !ABOUT_THE_CALLER.has(key(r)));
 /** PUT that creates when the id is free: with B's key it can only ever create B's own. */
 const CREATE_OR_REPLACE = new Set(['put /triggers/:triggerId']);
 
@@ -206,6 +208,9 @@ describe('access control across every documented route', () => {
       for (const marker of [a.accountId, ...Object.values(ids)])
         expect([key(route), JSON.stringify(res.body).includes(marker)]).toEqual([key(route), false]);
     }
+    // The key's own description: B's account, never A's.
+    const me = await b.call('GET', '/me', undefined, b.keys.read);
+    expect(me.body).toEqual({ keyId: expect.any(String), accountId: b.accountId, scopes: ['read'] });
     // A's profile named in a filter: unknown to B, the same answer as a profile that exists nowhere.
     const filtered = await b.call('GET', `/contacts?profile=${ids.profileId}`);
     expect(filtered.status).toBe(400);

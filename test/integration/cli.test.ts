@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { DEFAULT_RULES } from '../../domain/default-rules';
 import { progressBar, progressLine, table } from '../../cli/render';
 import { findFreePort } from '../../stack/free-port';
@@ -36,6 +39,41 @@ async function settledScore(account: TestAccount, contactId: string, expected: n
 }
 
 describe('pulse interactions send / contacts score', () => {
+  it('when interactions of several contacts are imported from a file, then they are sent 1,000 a request and rejected items are named by their line', async () => {
+    const { account, env } = await publishedAccount();
+    await aContact(account, 'ada');
+    await aContact(account, 'bob');
+    const good = Array.from({ length: 1_200 }, (_, i) => ({
+      contactId: i % 2 === 0 ? 'ada' : 'bob',
+      ...anInteraction({ type: 'email_opened' }),
+    }));
+    const bad = [
+      { contactId: 'nobody', ...anInteraction() },
+      { contactId: 'ada', ...anInteraction(), occurredAt: 'yesterday' },
+    ];
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'pulse-import-')), 'items.ndjson');
+    writeFileSync(file, [...good, ...bad].map((item) => JSON.stringify(item)).join('\n') + '\n');
+
+    const res = await pulse(['interactions', 'import', file], env);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain('Imported 1202 items: 1200 accepted, 0 already recorded, 2 rejected.');
+    expect(res.stdout).toContain('item 1200: no such contact (items.1200.contactId: no such contact)');
+    expect(res.stdout).toMatch(/item 1201: invalid \(items\.1201\.occurredAt: /);
+    const { rows } = await h.db.query<{ n: string }>(
+      'SELECT count(*) AS n FROM interactions WHERE account_id = $1',
+      [account.accountId],
+    );
+    expect(Number(rows[0]!.n)).toBe(1_200);
+
+    const again = await pulse(['interactions', 'import', file, '--json'], env);
+    const summary = JSON.parse(again.stdout);
+    expect(summary).toMatchObject({ accepted: 0, duplicates: 1_200, rejected: 2 });
+    expect(summary.rejectedItems[1]).toMatchObject({
+      index: 1201,
+      errors: [{ path: 'items.1201.occurredAt' }],
+    });
+  });
+
   it('when an interaction is sent with attributes, then contacts score shows the score, its breakdown and the ledger', async () => {
     const { account, env } = await publishedAccount();
     await aContact(account, 'ada', 'Ada Lovelace');
@@ -192,6 +230,26 @@ describe('pulse profiles and triggers', () => {
     expect(res.stdout).not.toContain('\r');
     expect((await account.call('GET', '/profiles/engagement')).body.liveVersion).toBe(2);
   }, 150_000);
+});
+
+describe('pulse settings webhook / contacts actions', () => {
+  it("when the webhook URL is set, then it and the secret are printed; a contact's actions show their delivery", async () => {
+    const { account, env } = await publishedAccount();
+    const set = await pulse(['settings', 'webhook', '--url', 'https://hooks.example.com/pulse'], env);
+    expect(set.code).toBe(0);
+    expect(set.stdout).toMatch(/^URL: +https:\/\/hooks\.example\.com\/pulse\nSecret: +whsec_\S+\n$/);
+    expect((await account.call('GET', '/settings/webhook')).body.url).toBe('https://hooks.example.com/pulse');
+
+    await aContact(account, 'c1');
+    await h.db.query(
+      `INSERT INTO automation_actions (account_id, action_key, contact_id, kind, state, attempts, response_status, last_error)
+       VALUES ($1, 'wf-1/webhook', 'c1', 'webhook', 'failed', 1, 422, 'HTTP 422: bad event')`,
+      [account.accountId],
+    );
+    const actions = await pulse(['contacts', 'actions', 'c1'], env);
+    expect(actions.code).toBe(0);
+    expect(actions.stdout).toMatch(/webhook +failed +1 +422 +HTTP 422: bad event +wf-1\/webhook/);
+  });
 });
 
 describe('pulse errors', () => {

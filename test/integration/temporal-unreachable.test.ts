@@ -91,7 +91,7 @@ describe.each([
     expect(rows[0]!.n).toBe(4);
   });
 
-  it('then score adjustments, publishing and re-score progress answer 503 + Retry-After within 2 s, and nothing is published', async () => {
+  it('then score adjustments, publishing, re-score progress and automation runs answer 503 + Retry-After within 2 s, and nothing is published', async () => {
     const calls = [
       () =>
         account.call('POST', '/contacts/c1/score-adjustments', {
@@ -101,6 +101,8 @@ describe.each([
         }),
       () => account.call('POST', '/profiles/engagement/publish'),
       () => account.call('GET', '/profiles/engagement/versions/1/rescore'),
+      () => account.call('GET', '/automation-runs'),
+      () => account.call('GET', '/automation-runs/fire-counts'),
     ];
     for (const call of calls) {
       const { res, ms } = await timed(call());

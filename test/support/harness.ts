@@ -48,9 +48,11 @@ export async function startHarness(
   opts: {
     inProcessWorker?: boolean;
     /** Options of the app under test, e.g. a low rate limit. */
-    appOptions?: Pick<AppDeps, 'rateLimit' | 'operatorToken'>;
+    appOptions?: Pick<AppDeps, 'rateLimit' | 'operatorToken' | 'wakeStaleSeconds'>;
     /** For the in-process worker: activities in place of the real ones (fault injection). */
     overrideActivities?: PulseWorkerOptions['overrideActivities'];
+    /** For the in-process worker: its outbound settings (webhook address policy, SMS provider). */
+    workerOptions?: Pick<PulseWorkerOptions, 'webhook' | 'sms' | 'twilio'>;
   } = {},
 ): Promise<Harness> {
   installTemporalRuntime('ERROR');
@@ -70,6 +72,7 @@ export async function startHarness(
       db,
       workflowBundle: bundle,
       overrideActivities: opts.overrideActivities,
+      ...opts.workerOptions,
     });
     running = worker.run();
   }

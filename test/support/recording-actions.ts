@@ -105,6 +105,7 @@ export class RecordingActions {
       removeFromCampaign: (a) => this.act('removeFromCampaign', a),
       segmentByCurrentScore: (a) => this.act('segmentByCurrentScore', a),
       modifyEngagementScore: (a) => this.act('modifyEngagementScore', a),
+      sendWebhook: (a) => this.act('sendWebhook', a),
       readContactForAutomation: async (ref) => {
         this.record('readContactForAutomation', ref);
         await Promise.resolve();

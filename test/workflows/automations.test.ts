@@ -16,6 +16,7 @@ import {
   followUpSequenceWorkflow,
   inactiveContactReviewWorkflow,
   rewardOfferWorkflow,
+  webhookNotifyWorkflow,
 } from '../../workflows';
 import { automationStatusQuery, dndEnabledSignal } from '../../workflows/automations/definitions';
 import { uniqueId } from '../support/builders';
@@ -137,6 +138,7 @@ describe('the automation catalog', () => {
       rewardOfferWorkflow,
       campaignSegmentationWorkflow,
       inactiveContactReviewWorkflow,
+      webhookNotifyWorkflow,
     };
     for (const { workflowType } of AUTOMATIONS) expect(typeof exported[workflowType]).toBe('function');
   });
@@ -388,6 +390,31 @@ describe('action retries', () => {
     expect(actions.callsOf('addTag')).toHaveLength(1);
     expect(status.phase).toBe('failed');
     expect(status.steps.at(-1)).toMatchObject({ step: 'tag', status: 'failed', reason: 'tag: too long' });
+  });
+});
+
+describe('webhookNotifyWorkflow', () => {
+  it("posts one event carrying the trigger, the profile and the score, under the step's key, whatever do-not-disturb says", async () => {
+    const input = anAutomationInput({ score: 55, threshold: 50, params: { event: 'lead.hot' } });
+    const actions = new RecordingActions();
+    actions.setContact(input, { dndChannels: ['all'] });
+    const { workflowId, status } = await runAutomation(webhookNotifyWorkflow, input, actions);
+
+    expect(status.phase).toBe('completed');
+    const taken = actions.actionsTaken();
+    expect(taken).toHaveLength(1);
+    const [activity, webhook] = taken[0]!;
+    const action = webhook as unknown as Record<string, unknown>;
+    expect(activity).toBe('sendWebhook');
+    expect(action).toMatchObject({
+      accountId: input.accountId,
+      contactId: input.contactId,
+      actionKey: `${workflowId}/webhook`,
+      event: 'lead.hot',
+      data: { triggerId: 'score-trigger', profileId: 'engagement', score: 55, threshold: 50 },
+    });
+    expect(action.url).toBeUndefined();
+    expect(Date.parse(String(action.occurredAt))).not.toBeNaN();
   });
 });
 

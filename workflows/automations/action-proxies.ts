@@ -30,3 +30,16 @@ export const actions = proxyActivities<ActionActivities>(actionOptions);
 export function actionsSummarised(summary: string): ActionActivities {
   return proxyActivities<ActionActivities>({ ...actionOptions, summary: oneLine(summary) });
 }
+
+/**
+ * Webhooks reach someone else's server, which may be down for a while: back off up to 10 minutes
+ * between tries and give up after 20 (about three hours), the record left 'pending' with the last
+ * error. A 4xx or a refused address is final at once (WebhookRejected, thrown non-retryable).
+ */
+export function webhookActions(summary: string): Pick<ActionActivities, 'sendWebhook'> {
+  return proxyActivities<ActionActivities>({
+    ...actionOptions,
+    retry: { ...actionOptions.retry, maximumInterval: '10 minutes', maximumAttempts: 20 },
+    summary: oneLine(summary),
+  });
+}

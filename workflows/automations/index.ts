@@ -3,6 +3,7 @@ export { campaignSegmentationWorkflow } from './campaign-segmentation';
 export { followUpSequenceWorkflow } from './follow-up-sequence';
 export { inactiveContactReviewWorkflow } from './inactive-contact-review';
 export { rewardOfferWorkflow } from './reward-offer';
+export { webhookNotifyWorkflow } from './webhook-notify';
 
 import type { AutomationWorkflowType } from '../../domain/automations/catalog';
 import type * as exported from './index';
