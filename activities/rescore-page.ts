@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { listLiveProfiles } from '../db/profiles';
 import { withTransaction, type Db } from '../db/pool';
 import { awaitProfilePublishes, lockContactPage, readScoreVersions } from '../db/rescore';
-import { refreshScores } from '../clients/contact-workflow';
+import { refreshScores, runningContactWorkflows } from '../clients/contact-workflow';
 import { rescoreContacts } from './rescore';
 
 export interface RescorePageInput {
@@ -55,19 +55,21 @@ export function createRescorePage(db: Db) {
 }
 
 /**
- * Running contact workflows cache scores (queries, EngagementScore); tell them to re-read. A
- * contact without a workflow has nothing to refresh, and a lost signal only delays the refresh
- * until that contact's next interaction.
+ * Running contact workflows cache scores (queries, EngagementScore); tell them to re-read. Only
+ * contacts whose workflow is running get a signal: one visibility query per page instead of a
+ * signal per contact, most of which found no workflow and cost the Temporal server as much as a
+ * real one. Visibility may lag a just-started workflow; that one read its scores after this page
+ * committed, and a missed refresh only waits for the contact's next interaction. When the query
+ * itself fails, every contact is signalled as before.
  */
 async function refreshRunningWorkflows(accountId: string, contactIds: string[]): Promise<void> {
   const { client } = Context.current();
+  const running = await runningContactWorkflows(client, accountId, contactIds).catch(() => contactIds);
   const CONCURRENCY = 20;
-  for (let i = 0; i < contactIds.length; i += CONCURRENCY) {
+  for (let i = 0; i < running.length; i += CONCURRENCY) {
     Context.current().heartbeat();
     await Promise.allSettled(
-      contactIds
-        .slice(i, i + CONCURRENCY)
-        .map((contactId) => refreshScores(client, { accountId, contactId })),
+      running.slice(i, i + CONCURRENCY).map((contactId) => refreshScores(client, { accountId, contactId })),
     );
   }
 }

@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/pool';
 import { readAppliedInteractions } from '../db/rescore';
-import { appendLedger, saveScores } from '../db/scores';
+import { appendLedgerForContacts, saveScoresForContacts, type ContactLedgerChanges } from '../db/scores';
+import type { ProfileScore } from '../domain/score-computation';
 import { computeScoreChanges, type LiveProfile } from '../domain/score-computation';
 
 /**
@@ -16,14 +17,19 @@ export async function rescoreContacts(
 ): Promise<Map<string, number>> {
   const interactionsByContact = await readAppliedInteractions(tx, accountId, contactIds);
   const scores = new Map<string, number>();
+  const ledger: ContactLedgerChanges[] = [];
+  const rows: Array<{ contactId: string; scores: ProfileScore[] }> = [];
   for (const contactId of contactIds) {
     const {
       scores: [score],
       changes,
     } = computeScoreChanges([profile], new Map(), interactionsByContact.get(contactId) ?? []);
-    await appendLedger(tx, accountId, contactId, changes, { rescore: true });
-    await saveScores(tx, accountId, contactId, [score!]);
+    ledger.push({ contactId, changes });
+    rows.push({ contactId, scores: [score!] });
     scores.set(contactId, score!.score);
   }
+  // Two statements per page, not two per contact: the page's round trips were most of its time.
+  await appendLedgerForContacts(tx, accountId, ledger, { rescore: true });
+  await saveScoresForContacts(tx, accountId, rows);
   return scores;
 }

@@ -66,6 +66,9 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
   const metrics = createApiMetrics(ROUTES, deps.db);
   const temporalGate = deps.temporalGate ?? createTemporalGate(deps.temporal);
+  // One per process: interactions and provider webhooks share its wake-up marks and back-pressure.
+  const ingestPipeline = createIngest({ ...deps, temporalGate });
+  const { ingest } = ingestPipeline;
   app.use(metrics.record);
 
   app.use((req, res, next) => {
@@ -101,7 +104,7 @@ export function createApp(deps: AppDeps): Express {
   // check the token before they read a body).
   app.use(adminRouter({ db: deps.db, operatorToken: deps.operatorToken }));
   // Providers sign their webhooks instead of sending an API key: also before authenticate.
-  app.use(webhookReceiverRouter({ ...deps, temporalGate }));
+  app.use(webhookReceiverRouter({ ...deps, ingest: ingestPipeline }));
   // The key first: a caller without one learns that, whatever its body holds.
   app.use(authenticate(deps.db));
   // A bulk ingest carries up to 1,000 interactions: a larger body than any other route.
@@ -115,7 +118,6 @@ export function createApp(deps: AppDeps): Express {
       ? memoryBuckets()
       : (keyId, options) => takeSharedToken(deps.db, keyId, options),
   );
-  const ingest = createIngest({ ...deps, temporalGate });
   app.use(contactsRouter({ ...deps, ingest, ingestLimit }));
   app.use(interactionsRouter({ ingest, ingestLimit }));
   app.use(

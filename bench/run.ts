@@ -6,7 +6,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DeadlineError, formatError, round, SectionContext } from './measure';
-import { parseOptions, UsageError, type BenchOptions, type SectionName, type WorkerMode } from './options';
+import {
+  parseOptions,
+  TUNED_WORKER_MEMORY_ENV,
+  UsageError,
+  type BenchOptions,
+  type SectionName,
+  type WorkerMode,
+} from './options';
 import { CpuSampler, machineInfo } from './probes';
 import {
   formatProfile,
@@ -23,6 +30,8 @@ import { measureAnatomy } from './sections/anatomy';
 import { measureCeiling, measureIngest } from './sections/ingest';
 import { measureLatency, type LatencyPhase } from './sections/latency';
 import { measureHotContact } from './sections/hot';
+import { measureBulk } from './sections/bulk';
+import { measurePeer } from './sections/peer';
 import { measureRescore } from './sections/rescore';
 import { measureWorkerMemory } from './sections/memory';
 import { measureContactQueries } from './sections/queries';
@@ -165,13 +174,25 @@ async function main(): Promise<number> {
         log(`${label}ceiling ${when}: ${measured.signalsPerSecond} signals/s`);
       };
       await ceiling('before');
+      if (opts.peer) {
+        ingest.peer = await measurePeer(ctx, on, shape, cpu);
+        updateRatios(ingest);
+        log(`${label}peer (textbook design): ${ingest.peer.interactionsPerSecond} interactions/s`);
+      }
       for (const mode of modes) {
         const { deployment, stop } = await deployOn(mode);
         try {
-          const result = await measureIngest(ctx, on, deployment, shape, cpu);
-          ingest.runs.push({ ...result, ratioToCeiling: null, cpuBoundRatio: null });
-          updateRatios(ingest);
-          log(`${label}ingest (${mode}): ${result.interactionsPerSecond} interactions/s`);
+          for (const variant of opts.triggers) {
+            const result = await measureIngest(ctx, on, deployment, shape, cpu, {
+              triggers: variant === 'on',
+            });
+            ingest.runs.push({ ...result, ratioToCeiling: null, cpuBoundRatio: null, ratioToPeer: null });
+            updateRatios(ingest);
+            log(
+              `${label}ingest (${mode}, triggers ${variant}): ${result.interactionsPerSecond} interactions/s` +
+                (result.triggers ? `, ${result.automationsPerInteraction} automations per interaction` : ''),
+            );
+          }
         } finally {
           await stop();
         }
@@ -219,54 +240,80 @@ async function main(): Promise<number> {
     });
 
     await run('latency', async (ctx) => {
-      let rate = opts.latencyRate;
-      let rateSource = 'given (--latency-rate)';
-      if (!rate) {
-        const measured = results.ingest?.runs.find((r) => r.worker === main.mode);
-        if (measured) {
-          rate = measured.interactionsPerSecond / 2;
-          rateSource = `half the ${main.mode} ingest rate (${measured.interactionsPerSecond}/s)`;
-        } else {
-          ctx.phase('latency: no ingest result, probing the maximum rate');
-          const probe = await measureIngest(
-            ctx,
-            stack!,
-            main,
-            {
-              contacts: Math.min(200, opts.ingestContacts),
-              interactionsPerContact: 5,
-              concurrency: opts.concurrency,
-            },
-            cpu,
+      for (const variant of opts.triggers) {
+        const triggers = variant === 'on';
+        const label = triggers ? ' with the demo triggers' : '';
+        let rate = opts.latencyRate;
+        let rateSource = 'given (--latency-rate)';
+        if (!rate) {
+          const measured = results.ingest?.runs.find(
+            (r) => r.worker === main.mode && r.triggers === triggers,
           );
-          rate = probe.interactionsPerSecond / 2;
-          rateSource = `half a probe's ingest rate (${probe.interactionsPerSecond}/s, ${probe.interactions} interactions)`;
+          if (measured) {
+            rate = measured.interactionsPerSecond / 2;
+            rateSource = `half the ${main.mode} ingest rate${label} (${measured.interactionsPerSecond}/s)`;
+          } else {
+            ctx.phase(`latency: no ingest result${label}, probing the maximum rate`);
+            const probe = await measureIngest(
+              ctx,
+              stack!,
+              main,
+              {
+                contacts: Math.min(200, opts.ingestContacts),
+                interactionsPerContact: 5,
+                concurrency: opts.concurrency,
+              },
+              cpu,
+              { triggers },
+            );
+            rate = probe.interactionsPerSecond / 2;
+            rateSource = `half a probe's ingest rate${label} (${probe.interactionsPerSecond}/s, ${probe.interactions} interactions)`;
+          }
         }
+        rate = round(rate, 1);
+        const phases: LatencyPhase[] = [{ rate, rateSource, seconds: opts.latencySeconds }];
+        if (opts.latencyLightRate > 0) {
+          phases.push({
+            rate: opts.latencyLightRate,
+            rateSource: 'light load (--latency-light-rate)',
+            seconds: Math.min(opts.latencySeconds, 15),
+            // At this rate polling costs nothing worth mentioning: measure every interaction.
+            sample: 1,
+          });
+        }
+        const [half, light] = await measureLatency(
+          ctx,
+          stack!,
+          main,
+          {
+            phases,
+            sample: opts.latencySample,
+            contacts: Math.max(opts.latencyContacts, Math.ceil(rate * opts.latencySample * 4)),
+            pollMs: opts.pollMs,
+            concurrency: opts.concurrency,
+            triggers,
+          },
+          cpu,
+        );
+        if (triggers) [results.latencyWithTriggers, results.latencyLightWithTriggers] = [half, light];
+        else [results.latency, results.latencyLight] = [half, light];
       }
-      rate = round(rate, 1);
-      const phases: LatencyPhase[] = [{ rate, rateSource, seconds: opts.latencySeconds }];
-      if (opts.latencyLightRate > 0) {
-        phases.push({
-          rate: opts.latencyLightRate,
-          rateSource: 'light load (--latency-light-rate)',
-          seconds: Math.min(opts.latencySeconds, 15),
-          // At this rate polling costs nothing worth mentioning: measure every interaction.
-          sample: 1,
-        });
-      }
-      [results.latency, results.latencyLight] = await measureLatency(
+    });
+
+    await run('bulk', async (ctx) => {
+      results.bulk = await measureBulk(
         ctx,
         stack!,
         main,
         {
-          phases,
-          sample: opts.latencySample,
-          contacts: Math.max(opts.latencyContacts, Math.ceil(rate * opts.latencySample * 4)),
-          pollMs: opts.pollMs,
-          concurrency: opts.concurrency,
+          contacts: opts.bulkContacts,
+          interactions: opts.bulkInteractions,
+          batchSize: opts.bulkBatch,
+          concurrency: opts.bulkConcurrency,
         },
         cpu,
       );
+      if (!results.bulk.available) ctx.note(`not available: ${results.bulk.reason}`);
     });
 
     await run('hot', async (ctx) => {
@@ -290,18 +337,28 @@ async function main(): Promise<number> {
     });
 
     await run('memory', async (ctx) => {
-      results.memory = await measureWorkerMemory(
-        ctx,
-        stack!,
-        main,
-        { workflows: opts.memoryWorkflows, concurrency: opts.memoryConcurrency },
-        cpu,
-        (pid) => {
-          if (pid === undefined) workerPids.clear();
-          else workerPids.add(pid);
-          workerPids.add(main.workerPid);
-        },
-      );
+      for (const profile of opts.memoryProfiles) {
+        const measured = await measureWorkerMemory(
+          ctx,
+          stack!,
+          main,
+          {
+            workflows: opts.memoryWorkflows,
+            concurrency: opts.memoryConcurrency,
+            profile,
+            env: profile === 'tuned' ? TUNED_WORKER_MEMORY_ENV : {},
+          },
+          cpu,
+          (pid) => {
+            if (pid === undefined) workerPids.clear();
+            else workerPids.add(pid);
+            workerPids.add(main.workerPid);
+          },
+        );
+        if (profile === 'tuned') results.memoryTuned = measured;
+        else results.memory = measured;
+        log(`memory (${profile}): ${measured.loadedRssMiB} MiB with ${measured.workflows} workflows`);
+      }
     });
 
     await run('queries', async (ctx) => {

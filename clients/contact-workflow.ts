@@ -109,6 +109,31 @@ export async function refreshScores(temporal: Client, contact: ContactRef): Prom
   await contactWorkflowHandle(temporal, contact).signal(refreshScoresSignal);
 }
 
+/**
+ * Which of these contacts of one account have a running scoring workflow, per visibility (which
+ * may lag a start by a moment). Contact ids are entity ids (no quotes), so they go into the query
+ * as they are.
+ */
+export async function runningContactWorkflows(
+  temporal: Client,
+  accountId: string,
+  contactIds: readonly string[],
+): Promise<string[]> {
+  if (contactIds.length === 0) return [];
+  const list = contactIds.map((id) => `'${id}'`).join(', ');
+  const running: string[] = [];
+  for await (const execution of temporal.workflow.list({
+    query:
+      `WorkflowType = 'contactScoringWorkflow' AND ExecutionStatus = 'Running' AND ` +
+      `${accountAttribute.name} = '${accountId}' AND ${contactAttribute.name} IN (${list})`,
+    pageSize: 1000,
+  })) {
+    const contactId = execution.typedSearchAttributes.get(contactAttribute);
+    if (contactId !== undefined) running.push(contactId);
+  }
+  return running;
+}
+
 /** What the workflow holds now (scores, pending work, trigger states, set-aside items). */
 export async function readContactWorkflow(temporal: Client, contact: ContactRef): Promise<ContactScoreView> {
   return contactWorkflowHandle(temporal, contact).query(contactScoreQuery);

@@ -9,6 +9,14 @@ export function rescoreWorkflowId(accountId: string, profileId: string, version:
   return `rescore:${accountId}:${profileId}:v${version}`;
 }
 
+/**
+ * Contacts per re-score page (one activity, one transaction). 500 rather than the workflow's
+ * default 200: with set-based writes a page of 500 takes well under a second, and fewer pages
+ * means fewer activity round trips (the bench's 10,000 contacts: 20 instead of 50). Passed as
+ * input, so runs already recorded keep theirs.
+ */
+export const RESCORE_PAGE_SIZE = 500;
+
 export async function startRescore(
   temporal: Client,
   taskQueue: string,
@@ -20,7 +28,7 @@ export async function startRescore(
   await temporal.workflow.start<typeof rescoreProfileWorkflow>('rescoreProfileWorkflow', {
     workflowId,
     taskQueue,
-    args: [{ accountId, profileId, version }],
+    args: [{ accountId, profileId, version, pageSize: RESCORE_PAGE_SIZE }],
     workflowIdConflictPolicy: 'USE_EXISTING',
     typedSearchAttributes: [{ key: accountAttribute, value: accountId }],
     ...rescoreExecutionText(accountId, profileId, version),

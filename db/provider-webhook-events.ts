@@ -1,6 +1,6 @@
 import type { Interaction } from '../domain/interaction';
 import type { ContactIdentity, WebhookEvent, WebhookProvider } from '../domain/webhooks/webhook-event';
-import { insertInteractions } from './interactions';
+import { storeInteractionsIn, type IngestItem, type StoredBatch } from './ingest';
 import { withTransaction, type Db, type Queryable } from './pool';
 import { queryRows } from './query';
 
@@ -14,8 +14,9 @@ export interface UnmatchedWebhookEvent {
 }
 
 export interface StoredDelivery {
-  /** Per contact, the interactions stored now, to wake its workflow with. */
-  stored: { contactId: string; interactions: Interaction[] }[];
+  /** The matched events as ingest items, and what ingest made of them (outcomes, wake-up marks). */
+  items: IngestItem[];
+  batch: StoredBatch;
   accepted: number;
   duplicates: number;
   unmatched: number;
@@ -31,9 +32,10 @@ export async function storeWebhookEvents(
   accountId: string,
   provider: WebhookProvider,
   events: readonly WebhookEvent[],
+  opts: { wakeStaleSeconds: number },
 ): Promise<StoredDelivery> {
   return withTransaction(db, async (tx) => {
-    const byContact = new Map<string, Interaction[]>();
+    const items: IngestItem[] = [];
     const unmatched: WebhookEvent[] = [];
     // A SendGrid batch names the same address many times: one lookup each.
     const found = new Map<string, string | undefined>();
@@ -42,19 +44,20 @@ export async function storeWebhookEvents(
       if (!found.has(identity)) found.set(identity, await findContactId(tx, accountId, event.contact));
       const contactId = found.get(identity);
       if (contactId === undefined) unmatched.push(event);
-      else byContact.set(contactId, [...(byContact.get(contactId) ?? []), event.interaction]);
+      else items.push({ contactId, interaction: event.interaction });
     }
-    const result: StoredDelivery = { stored: [], accepted: 0, duplicates: 0, unmatched: 0 };
-    for (const [contactId, interactions] of byContact) {
-      const { inserted, duplicates } = await insertInteractions(tx, accountId, contactId, interactions);
-      result.accepted += inserted.length;
-      result.duplicates += duplicates.length;
-      const fresh = new Set(inserted);
-      result.stored.push({ contactId, interactions: interactions.filter((i) => fresh.has(i.id)) });
+    // The same store as the API's ingest: one insert, and the contacts' wake-up marks (db/ingest.ts).
+    const batch = await storeInteractionsIn(tx, accountId, items, opts);
+    const result: StoredDelivery = { items, batch, accepted: 0, duplicates: 0, unmatched: 0 };
+    for (const outcome of batch.outcomes) {
+      if (outcome === 'accepted') result.accepted += 1;
+      else result.duplicates += 1;
+    }
+    if (items.length > 0) {
       // Matched now (the contact came after an earlier delivery): no longer unmatched.
       await tx.query(
         'DELETE FROM webhook_unmatched_events WHERE account_id = $1 AND provider = $2 AND event_id = ANY($3)',
-        [accountId, provider, interactions.map((i) => i.id)],
+        [accountId, provider, items.map((i) => i.interaction.id)],
       );
     }
     for (const { contact, interaction } of unmatched) {

@@ -178,3 +178,70 @@ export async function readLedger(
     [accountId, contactId, opts.profileId ?? null, opts.limit],
   );
 }
+
+/** One contact's ledger rows, for appendLedgerForContacts. */
+export interface ContactLedgerChanges {
+  contactId: string;
+  changes: readonly LedgerChange[];
+}
+
+/**
+ * appendLedger for many contacts in one statement: a re-score page writes its ledger rows at once
+ * instead of one round trip per contact. Same conflict rule: a row already there is skipped.
+ */
+export async function appendLedgerForContacts(
+  db: Queryable,
+  accountId: string,
+  entries: readonly ContactLedgerChanges[],
+  opts: { rescore?: boolean } = {},
+): Promise<number> {
+  const rows = entries.flatMap(({ contactId, changes }) =>
+    changes.map((c) => ({
+      contact_id: contactId,
+      profile_id: c.profileId,
+      profile_version: c.profileVersion,
+      interaction_id: c.interactionId,
+      rule_id: c.ruleId,
+      delta: c.delta,
+      score_after: c.scoreAfter,
+      expires_at: c.expiresAt ?? null,
+    })),
+  );
+  if (rows.length === 0) return 0;
+  const { rowCount } = await db.query(
+    `INSERT INTO score_ledger (account_id, contact_id, profile_id, profile_version, interaction_id, rule_id, delta, score_after, expires_at, rescore)
+     SELECT $1, c.contact_id, c.profile_id, c.profile_version, c.interaction_id, c.rule_id, c.delta, c.score_after, c.expires_at, $3
+     FROM jsonb_to_recordset($2::jsonb)
+       AS c(contact_id text, profile_id text, profile_version integer, interaction_id text, rule_id text, delta integer,
+            score_after integer, expires_at timestamptz)
+     ON CONFLICT (account_id, contact_id, profile_id, profile_version, interaction_id, rule_id) DO NOTHING`,
+    [accountId, JSON.stringify(rows), opts.rescore ?? false],
+  );
+  return rowCount ?? 0;
+}
+
+/** saveScores for many contacts in one statement (a re-score page); unchanged rows are not rewritten. */
+export async function saveScoresForContacts(
+  db: Queryable,
+  accountId: string,
+  entries: ReadonlyArray<{ contactId: string; scores: readonly ProfileScore[] }>,
+): Promise<void> {
+  const rows = entries.flatMap(({ contactId, scores }) =>
+    scores.map((s) => ({
+      contact_id: contactId,
+      profile_id: s.profileId,
+      score: s.score,
+      version: s.version,
+    })),
+  );
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO contact_scores (account_id, contact_id, profile_id, score, profile_version)
+     SELECT $1, s.contact_id, s.profile_id, s.score, s.version
+     FROM jsonb_to_recordset($2::jsonb) AS s(contact_id text, profile_id text, score integer, version integer)
+     ON CONFLICT (account_id, contact_id, profile_id) DO UPDATE
+       SET score = EXCLUDED.score, profile_version = EXCLUDED.profile_version, updated_at = now()
+       WHERE (contact_scores.score, contact_scores.profile_version) IS DISTINCT FROM (EXCLUDED.score, EXCLUDED.profile_version)`,
+    [accountId, JSON.stringify(rows)],
+  );
+}

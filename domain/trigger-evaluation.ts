@@ -36,8 +36,14 @@ import type { Trigger, TriggerCondition } from './trigger';
  *
  * - Cooldown: a fire at exactly `lastFiredAt + cooldownMs` is allowed (the cooldown has elapsed).
  *
- * - Reasons, checked in this order: paused, no_change, condition_false, not_crossing (this change
- *   does not qualify), then once, max_fires (the trigger is done with this contact for good),
+ * - Band change: fires when a change moves the score into another band, and on its first
+ *   qualifying change for the contact whatever the bands (the contact workflow's first score is a
+ *   change from 0, and a segmentation must place the contact once before band moves matter). The
+ *   band of an empty score is none. Margins, cooldowns and max fires apply on top, as in
+ *   every_change mode.
+ *
+ * - Reasons, checked in this order: paused, no_change, condition_false, not_crossing, same_band
+ *   (this change does not qualify), then once, max_fires (the trigger is done with this contact for good),
  *   then not_rearmed, cooldown (held back for now). Permanent reasons come before temporary ones
  *   so that a reason tells whether waiting can help.
  */
@@ -60,6 +66,7 @@ export type TriggerNonFireReason =
   | 'no_change'
   | 'condition_false'
   | 'not_crossing'
+  | 'same_band'
   | 'once'
   | 'max_fires'
   | 'not_rearmed'
@@ -107,6 +114,14 @@ export function conditionHolds(condition: TriggerCondition, score: number | null
   }
 }
 
+/** The band index of a score among ascending edges (edges <= score); -1 for an empty score. */
+export function bandIndex(edges: readonly number[], score: number | null): number {
+  if (score === null) return -1;
+  let band = 0;
+  while (band < edges.length && edges[band]! <= score) band += 1;
+  return band;
+}
+
 /** Whether a score puts a disarmed trigger back in service; see the margin notes at the top. */
 export function isRearmingScore(
   trigger: Pick<Trigger, 'condition' | 'rearmMargin'>,
@@ -151,6 +166,13 @@ export function evaluateTrigger(
   if (!changed) return skip('no_change');
   if (!conditionHolds(trigger.condition, after)) return skip('condition_false');
   if (trigger.mode === 'crossing' && conditionHolds(trigger.condition, before)) return skip('not_crossing');
+  if (
+    trigger.mode === 'band_change' &&
+    next.fires > 0 &&
+    bandIndex(trigger.bandBoundaries ?? [], before) === bandIndex(trigger.bandBoundaries ?? [], after)
+  ) {
+    return skip('same_band');
+  }
   if (trigger.reentry.policy === 'once' && next.fires >= 1) return skip('once');
   if (trigger.maxFires !== undefined && next.fires >= trigger.maxFires) return skip('max_fires');
   if (hasMargin && !next.armed) return skip('not_rearmed');

@@ -42,7 +42,25 @@ function isJsonValue(value: unknown): boolean {
   );
 }
 
-export const triggerModes = ['crossing', 'every_change'] as const;
+/**
+ * crossing: when the condition becomes true; every_change: on every change while it holds;
+ * band_change: on a change while it holds that moves the score into another band of
+ * `bandBoundaries` (a segmentation needs to run when the band changes, not on every point).
+ */
+export const triggerModes = ['crossing', 'every_change', 'band_change'] as const;
+
+/**
+ * Ascending band edges: a score is in band i when exactly i edges are <= it (an edge belongs to
+ * the band above it, as a campaign_segmentation band's `min` is inclusive and `max` exclusive).
+ */
+export const bandBoundariesSchema = z
+  .array(z.number())
+  .min(1)
+  .max(20)
+  .refine((edges) => edges.every((edge, i) => i === 0 || edge > edges[i - 1]!), {
+    message: 'must be strictly ascending',
+  })
+  .describe('band edges for mode band_change, strictly ascending; only with that mode');
 
 export const reentrySchema = z.discriminatedUnion('policy', [
   z.strictObject({ policy: z.literal('once') }),
@@ -64,6 +82,7 @@ export const triggerSchema = z
     reentry: reentrySchema,
     maxFires: z.number().int().min(1).optional(),
     rearmMargin: z.number().min(0).optional(),
+    bandBoundaries: bandBoundariesSchema.optional(),
     paused: z.boolean().default(false),
     automation: z.union(
       [
@@ -90,6 +109,14 @@ export const triggerSchema = z
     const op = trigger.condition.op;
     if (trigger.rearmMargin !== undefined && !(rearmableTriggerOperators as readonly string[]).includes(op)) {
       ctx.addIssue({ code: 'custom', path: ['rearmMargin'], message: `not allowed for op "${op}"` });
+    }
+    const banded = trigger.mode === 'band_change';
+    if (banded !== (trigger.bandBoundaries !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bandBoundaries'],
+        message: banded ? 'required for mode band_change' : `not allowed for mode "${trigger.mode}"`,
+      });
     }
   })
   // The same rule for the OpenAPI document: rearmMargin only with an operator that can re-arm.

@@ -27,7 +27,9 @@ export const DEMO_TRIGGERS: TriggerInput[] = [
     id: 'segment-by-score',
     profileId: 'engagement',
     condition: { op: 'is_not_empty' },
-    mode: 'every_change',
+    // The automation's band edges: it runs when the band changes, not on every point.
+    mode: 'band_change',
+    bandBoundaries: [10, 40],
     reentry: { policy: 'always' },
     automation: 'campaign_segmentation',
     input: {

@@ -11,6 +11,13 @@ export const DEFAULT_WAKE_STALE_SECONDS = 5;
 
 export type Ingest = (accountId: string, items: readonly IngestItem[]) => Promise<StoredBatch>;
 
+export interface IngestPipeline {
+  ingest: Ingest;
+  /** Wakes what another store (a provider webhook's transaction) stored with storeInteractionsIn. */
+  wakeStored(accountId: string, items: readonly IngestItem[], stored: StoredBatch): Promise<void>;
+  wakeStaleSeconds: number;
+}
+
 /**
  * Ingest, for the single-contact and the bulk route alike: store every item in one transaction,
  * then wake only the contacts that were not already due to wake (db/wake-requests.ts), each once,
@@ -23,12 +30,11 @@ export function createIngest(deps: {
   temporalGate: TemporalGate;
   logger: Logger;
   wakeStaleSeconds?: number | undefined;
-}): Ingest {
+}): IngestPipeline {
   const wakeUps = createWakeUps(deps);
   const wakeStaleSeconds = deps.wakeStaleSeconds ?? DEFAULT_WAKE_STALE_SECONDS;
-  return async (accountId, items) => {
-    const stored = await storeInteractions(deps.db, accountId, items, { wakeStaleSeconds });
-    if (stored.wakeUps.length === 0) return stored;
+  const wakeStored = async (accountId: string, items: readonly IngestItem[], stored: StoredBatch) => {
+    if (stored.wakeUps.length === 0) return;
     const refs = new Map<string, InteractionRef[]>();
     items.forEach(({ contactId, interaction: { id, type, occurredAt } }, i) => {
       if (stored.outcomes[i] !== 'accepted') return;
@@ -40,6 +46,14 @@ export function createIngest(deps: {
       accountId,
       stored.wakeUps.map((w) => ({ ...w, refs: refs.get(w.contactId) ?? [] })),
     );
-    return stored;
+  };
+  return {
+    wakeStaleSeconds,
+    wakeStored,
+    ingest: async (accountId, items) => {
+      const stored = await storeInteractions(deps.db, accountId, items, { wakeStaleSeconds });
+      await wakeStored(accountId, items, stored);
+      return stored;
+    },
   };
 }

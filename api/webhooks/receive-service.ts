@@ -1,7 +1,5 @@
-import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { deliverInteractions } from '../../clients/contact-workflow';
 import type { Db } from '../../db/pool';
 import { storeWebhookEvents } from '../../db/provider-webhook-events';
 import { mapCalendlyEvent } from '../../domain/webhooks/calendly';
@@ -11,8 +9,7 @@ import { mapTwilioInboundSms } from '../../domain/webhooks/twilio';
 import type { MappedWebhook, WebhookProvider } from '../../domain/webhooks/webhook-event';
 import { HttpError } from '../http-error';
 import { findUnstorableText } from '../middleware/storable-text';
-import { WAKE_UP_TIMEOUT_MS, type TemporalGate } from '../temporal-gate';
-import { temporalConfigurationProblem } from '../unavailable';
+import type { IngestPipeline } from '../interactions/ingest-service';
 
 export interface WebhookReceipt {
   accepted: number;
@@ -51,34 +48,29 @@ function withFieldErrors(map: () => MappedWebhook): MappedWebhook {
   return mapped;
 }
 
-/** How many contacts' wake-ups one delivery sends at once (a SendGrid batch names many). */
-const WAKE_UP_CONCURRENCY = 16;
 /**
  * The longest a provider waits on wake-ups (its timeout is a few seconds: Twilio 15 s, SendGrid
  * and Calendly less). Past it the answer goes out; the wake-ups still running finish on their own,
- * and any that fail are sent by the reconciler, as for ingest.
+ * and any that fail are sent by the next delivery or the reconciler, as for ingest.
  */
 export const WEBHOOK_WAKE_UP_BUDGET_MS = 2_000;
 
 /**
- * Stores the delivery (all of it or nothing), then wakes each contact's workflow the way
- * `POST /contacts/:id/interactions` does: stored is accepted, and a wake-up that cannot be sent
- * now is sent by the reconciler.
+ * Stores the delivery (all of it or nothing) the way the API's ingest stores interactions, with
+ * the same wake-up marks, then wakes the contacts that were not already due to wake: stored is
+ * accepted, and a wake-up that cannot be sent now is sent later.
  */
 export async function receiveWebhook(
-  deps: { db: Db; temporal: Client; taskQueue: string; temporalGate: TemporalGate; logger: Logger },
+  deps: { db: Db; ingest: IngestPipeline; logger: Logger },
   accountId: string,
   provider: WebhookProvider,
   mapped: MappedWebhook,
   wakeUpBudgetMs = WEBHOOK_WAKE_UP_BUDGET_MS,
 ): Promise<WebhookReceipt> {
-  const delivery = await storeWebhookEvents(deps.db, accountId, provider, mapped.events);
-  const sending = wakeContacts(
-    deps,
-    accountId,
-    provider,
-    delivery.stored.filter((s) => s.interactions.length > 0),
-  );
+  const delivery = await storeWebhookEvents(deps.db, accountId, provider, mapped.events, {
+    wakeStaleSeconds: deps.ingest.wakeStaleSeconds,
+  });
+  const sending = deps.ingest.wakeStored(accountId, delivery.items, delivery.batch);
   // Whatever goes wrong after the answer left is logged; before, it fails the request as ingest does.
   void sending.catch((err: unknown) => deps.logger.error({ err, accountId, provider }, 'wake-ups failed'));
   let budget: NodeJS.Timeout | undefined;
@@ -94,39 +86,4 @@ export async function receiveWebhook(
     unmatched: delivery.unmatched,
     ignored: mapped.ignored,
   };
-}
-
-async function wakeContacts(
-  deps: { temporal: Client; taskQueue: string; temporalGate: TemporalGate; logger: Logger },
-  accountId: string,
-  provider: WebhookProvider,
-  wakeUps: { contactId: string; interactions: { id: string; type: string; occurredAt: string }[] }[],
-): Promise<void> {
-  for (let i = 0; i < wakeUps.length; i += WAKE_UP_CONCURRENCY) {
-    await Promise.all(
-      wakeUps.slice(i, i + WAKE_UP_CONCURRENCY).map(({ contactId, interactions }) =>
-        deps.temporalGate
-          .call(
-            () =>
-              deliverInteractions(
-                deps.temporal,
-                deps.taskQueue,
-                accountId,
-                contactId,
-                interactions.map(({ id, type, occurredAt }) => ({ id, type, occurredAt })),
-              ),
-            { timeoutMs: WAKE_UP_TIMEOUT_MS },
-          )
-          .catch((err: unknown) => {
-            // As in ingest: a misconfigured Temporal is the operator's to fix (500, the provider
-            // retries; what is stored stays stored); anything else is left to the reconciler.
-            if (temporalConfigurationProblem(err)) throw err;
-            deps.logger.warn(
-              { err, accountId, contactId, provider },
-              'wake-up not sent; the reconciler will deliver',
-            );
-          }),
-      ),
-    );
-  }
 }

@@ -1,4 +1,3 @@
-import type { Client } from '@temporalio/client';
 import express, { Router, type Request } from 'express';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/pool';
@@ -6,7 +5,7 @@ import { findWebhookEndpoint } from '../../db/webhook-endpoints';
 import type { WebhookProvider } from '../../domain/webhooks/webhook-event';
 import { HttpError } from '../http-error';
 import { parsed, serve } from '../route';
-import type { TemporalGate } from '../temporal-gate';
+import type { IngestPipeline } from '../interactions/ingest-service';
 import { mapDelivery, receiveWebhook } from './receive-service';
 import { webhookReceiverRoutes as routes } from './routes';
 import { SIGNATURE_CHECKS, type SignedDelivery } from './signatures';
@@ -19,13 +18,7 @@ const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>
  * send a Pulse key. The endpoint id names the account, the provider's signature over the exact
  * bytes received proves the sender; only then is the body read as JSON or a form.
  */
-export function webhookReceiverRouter(deps: {
-  db: Db;
-  temporal: Client;
-  taskQueue: string;
-  temporalGate: TemporalGate;
-  logger: Logger;
-}): Router {
+export function webhookReceiverRouter(deps: { db: Db; ingest: IngestPipeline; logger: Logger }): Router {
   const router = Router();
   // The exact bytes, whatever the content type: signatures are over them.
   const rawBody = express.raw({ type: () => true, limit: '5mb' });

@@ -28,7 +28,7 @@ export async function measureAnatomy(
   const result: AnatomyResult = { steps: [] };
   try {
     for (const step of STEPS) {
-      const measured = await measureSignalRate(ctx, stack, shape, cpu, {
+      const { workflowIds: _ids, ...measured } = await measureSignalRate(ctx, stack, shape, cpu, {
         label: `anatomy ${step}`,
         taskQueue: worker.taskQueue,
         workflowType: 'anatomyWorkflow',

@@ -1,3 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SignalDefinition } from '@temporalio/client';
+import { syncDeclaredTriggers } from '../../db/triggers';
+import { DEMO_TRIGGERS } from '../../scripts/demo-triggers';
+import { accountAttribute } from '../../workflows/search-attributes';
 import { contactWorkflowId } from '../../domain/ids';
 import type { Deployment, Stack } from '../stack';
 import { noopSignal } from '../noop-workflow';
@@ -43,6 +48,14 @@ export interface SignalRateResult extends LoadShape {
 
 export interface IngestResult extends LoadShape {
   worker: Deployment['mode'];
+  /** The demo's triggers (scripts/demo-triggers.ts) were active on the account. */
+  triggers: boolean;
+  /** Automations (child workflows) the account's triggers started during the run, per visibility. */
+  automationsStarted: number;
+  automationsPerInteraction: number;
+  /** From the sampled contacts' histories: signals and workflow tasks per interaction sent to them. */
+  signalsPerInteraction: number;
+  workflowTasksPerInteraction: number;
   interactions: number;
   errors: number;
   requestsSeconds: number;
@@ -76,12 +89,13 @@ export async function measureCeiling(
   ctx.phase('ceiling: starting the noop worker');
   const noop = await stack.startBenchWorker('noop', './noop-workflow');
   try {
-    return await measureSignalRate(ctx, stack, shape, cpu, {
+    const { workflowIds: _ids, ...result } = await measureSignalRate(ctx, stack, shape, cpu, {
       label: 'ceiling',
       taskQueue: noop.taskQueue,
       workflowType: 'noopSignalWorkflow',
       args: [shape.interactionsPerContact],
     });
+    return result;
   } finally {
     await noop.stop();
   }
@@ -96,8 +110,16 @@ export async function measureSignalRate(
   stack: Stack,
   shape: LoadShape,
   cpu: CpuSampler,
-  target: { label: string; taskQueue: string; workflowType: string; args: unknown[] },
-): Promise<SignalRateResult> {
+  target: {
+    label: string;
+    taskQueue: string;
+    workflowType: string;
+    args: unknown[];
+    /** The signal and its arguments for one call; the noop signal with one interaction ref when absent. */
+    signal?: SignalDefinition<any[]>;
+    signalArgs?: (workflowId: string) => unknown[];
+  },
+): Promise<SignalRateResult & { workflowIds: string[] }> {
   const run = `${target.label.replace(/[^\w-]/g, '-')}-${Date.now().toString(36)}`;
   const ids = Array.from({ length: shape.contacts }, (_, i) => `${run}-${i}`);
   const calls = shape.contacts * shape.interactionsPerContact;
@@ -114,8 +136,8 @@ export async function measureSignalRate(
         workflowId: ids[contact]!,
         taskQueue: target.taskQueue,
         args: target.args,
-        signal: noopSignal,
-        signalArgs: [[{ id, type, occurredAt }]],
+        signal: target.signal ?? noopSignal,
+        signalArgs: target.signalArgs ? target.signalArgs(ids[contact]!) : [[{ id, type, occurredAt }]],
       }),
     );
     latencies.push(now() - t);
@@ -129,6 +151,7 @@ export async function measureSignalRate(
   const cpuUsage = CpuSampler.usage(cpuStart, cpu.snapshot());
   return {
     ...shape,
+    workflowIds: ids,
     calls,
     errors,
     callsSeconds: round((callsDone - started) / 1000, 2),
@@ -150,21 +173,24 @@ export async function measureIngest(
   deployment: Deployment,
   shape: LoadShape,
   cpu: CpuSampler,
+  variant: { triggers: boolean } = { triggers: false },
 ): Promise<IngestResult> {
-  ctx.phase(`ingest (${deployment.mode} worker): account and ${shape.contacts} contacts`);
+  const label = `${deployment.mode}${variant.triggers ? ', demo triggers' : ''}`;
+  ctx.phase(`ingest (${label}): account and ${shape.contacts} contacts`);
   const account = await benchAccount(
     ctx,
     stack.db,
     deployment.baseUrl,
-    `ingest-${deployment.mode}`,
+    `ingest-${deployment.mode}${variant.triggers ? '-triggers' : ''}`,
     shape.concurrency,
   );
+  if (variant.triggers) await syncDeclaredTriggers(stack.db, account.accountId, DEMO_TRIGGERS);
   const ids = contactIds('c', shape.contacts);
   await seedContacts(stack.db, account.accountId, ids);
   const total = shape.contacts * shape.interactionsPerContact;
   const latencies: number[] = [];
 
-  ctx.phase(`ingest (${deployment.mode} worker): ${total} POSTs, concurrency ${shape.concurrency}`);
+  ctx.phase(`ingest (${label}): ${total} POSTs, concurrency ${shape.concurrency}`);
   const cpuStart = cpu.snapshot();
   const pgStart = await pgCounters(stack.db);
   const started = now();
@@ -193,10 +219,17 @@ export async function measureIngest(
     stack.temporal,
     sample.map((c) => contactWorkflowId(account.accountId, c)),
   );
+  const automationsStarted = variant.triggers ? await automationsOf(ctx, stack, account.accountId) : 0;
   account.api.close();
   const settledSeconds = (settled - started) / 1000;
+  const sentToSample = Math.max(1, history.workflowsSampled * shape.interactionsPerContact);
   return {
     worker: deployment.mode,
+    triggers: variant.triggers,
+    automationsStarted,
+    automationsPerInteraction: round(automationsStarted / total, 3),
+    signalsPerInteraction: round(history.signals / sentToSample, 3),
+    workflowTasksPerInteraction: round(history.workflowTasks / sentToSample, 3),
     ...shape,
     interactions: total,
     errors,
@@ -210,4 +243,23 @@ export async function measureIngest(
     pg: { ...pg, transactionsPerInteraction: round(pg.xactCommit / total, 2) },
     history,
   };
+}
+
+/**
+ * Automations an account's triggers started: every workflow of the account but the contact and
+ * re-score workflows, counted through visibility until two reads half a second apart agree.
+ */
+export async function automationsOf(ctx: SectionContext, stack: Stack, accountId: string): Promise<number> {
+  const query =
+    `${accountAttribute.name} = '${accountId}' AND WorkflowType != 'contactScoringWorkflow' ` +
+    `AND WorkflowType != 'rescoreProfileWorkflow'`;
+  let last = -1;
+  for (let i = 0; i < 20; i++) {
+    ctx.check();
+    const { count } = await stack.temporal.workflow.count(query);
+    if (count === last) return count;
+    last = count;
+    await sleep(500);
+  }
+  return last;
 }

@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { syncDeclaredTriggers } from '../../db/triggers';
 import { contactWorkflowId } from '../../domain/ids';
+import { DEMO_TRIGGERS } from '../../scripts/demo-triggers';
 import type { Deployment, Stack } from '../stack';
 import { anEmailOpened, benchAccount, contactIds, interactionCounts, seedContacts } from '../fixtures';
 import { now, round, runPool, summarize, withRetries, type SectionContext, type Summary } from '../measure';
@@ -7,6 +9,8 @@ import { CpuSampler, profileHistories, type CpuUsage, type HistoryProfile } from
 
 export interface LatencyResult {
   worker: Deployment['mode'];
+  /** The demo's triggers (scripts/demo-triggers.ts) were active on the account. */
+  triggers: boolean;
   /** Interactions per second offered, open loop; half the measured maximum unless given. */
   rate: number;
   rateSource: string;
@@ -58,13 +62,28 @@ export async function measureLatency(
   ctx: SectionContext,
   stack: Stack,
   deployment: Deployment,
-  opts: { phases: LatencyPhase[]; sample: number; contacts: number; pollMs: number; concurrency: number },
+  opts: {
+    phases: LatencyPhase[];
+    sample: number;
+    contacts: number;
+    pollMs: number;
+    concurrency: number;
+    triggers?: boolean;
+  },
   cpu: CpuSampler,
 ): Promise<LatencyResult[]> {
+  const triggers = opts.triggers ?? false;
   const probeIds = contactIds('p', opts.contacts);
   const loadIds = contactIds('l', opts.contacts);
   ctx.phase(`latency: account, ${probeIds.length} probe and ${loadIds.length} load contacts`);
-  const account = await benchAccount(ctx, stack.db, deployment.baseUrl, 'latency', 256);
+  const account = await benchAccount(
+    ctx,
+    stack.db,
+    deployment.baseUrl,
+    triggers ? 'latency-triggers' : 'latency',
+    256,
+  );
+  if (triggers) await syncDeclaredTriggers(stack.db, account.accountId, DEMO_TRIGGERS);
   const all = [...probeIds, ...loadIds];
   await seedContacts(stack.db, account.accountId, all);
 
@@ -187,6 +206,7 @@ export async function measureLatency(
     const history = await profileHistories(stack.temporal, sample);
     return {
       worker: deployment.mode,
+      triggers,
       rate: phase.rate,
       rateSource: phase.rateSource,
       seconds: phase.seconds,

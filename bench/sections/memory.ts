@@ -5,9 +5,13 @@ import type { Deployment, Stack } from '../stack';
 import { startWorkerChild } from '../stack';
 import { benchAccount, contactIds, interactionCounts, seedContacts } from '../fixtures';
 import { now, round, runPool, withRetries, type SectionContext } from '../measure';
+import type { MemoryProfile } from '../options';
 import { CpuSampler, cpuPerItem, processMemory, type CpuPerItem, type CpuUsage } from '../probes';
 
 export interface MemoryResult {
+  /** default: the worker as shipped; tuned: with the knobs in `env`. */
+  profile: MemoryProfile;
+  env: Record<string, string>;
   workflows: number;
   concurrency: number;
   /** RSS of `tsx worker/main.ts` (its own pid), MiB: idle after start, and the median of five readings once all are applied. */
@@ -15,7 +19,7 @@ export interface MemoryResult {
   loadedRssMiB: number;
   peakRssMiB: number;
   perWorkflowKiB: number;
-  /** The SDK's default workflow cache for this Node's heap limit (worker-options.js in SDK 1.24). */
+  /** The worker's workflow cache: WORKER_MAX_CACHED_WORKFLOWS, else the SDK's default for this Node's heap limit (worker-options.js in SDK 1.24). */
   defaultCacheSize: number;
   /** RSS slope while the cache fills (up to 90% of it), and once it is full; null without enough samples. */
   kibPerWorkflowWhileCaching: number | null;
@@ -39,12 +43,17 @@ export async function measureWorkerMemory(
   ctx: SectionContext,
   stack: Stack,
   apiDeployment: Deployment,
-  opts: { workflows: number; concurrency: number },
+  opts: { workflows: number; concurrency: number; profile?: MemoryProfile; env?: Record<string, string> },
   cpu: CpuSampler,
   onWorker: (pid: number | undefined) => void,
 ): Promise<MemoryResult> {
-  ctx.phase(`memory: account and ${opts.workflows} contacts, each with one stored interaction`);
-  const account = await benchAccount(ctx, stack.db, apiDeployment.baseUrl, 'memory');
+  const profile = opts.profile ?? 'default';
+  const env = opts.env ?? {};
+  const cacheSize = env.WORKER_MAX_CACHED_WORKFLOWS
+    ? Number(env.WORKER_MAX_CACHED_WORKFLOWS)
+    : defaultCacheSize();
+  ctx.phase(`memory (${profile}): account and ${opts.workflows} contacts, each with one stored interaction`);
+  const account = await benchAccount(ctx, stack.db, apiDeployment.baseUrl, `memory-${profile}`);
   account.api.close();
   const ids = contactIds('m', opts.workflows);
   await seedContacts(stack.db, account.accountId, ids);
@@ -57,6 +66,7 @@ export async function measureWorkerMemory(
   ctx.phase('memory: starting the worker process (tsx worker/main.ts)');
   const taskQueue = `bench-memory-${randomUUID().slice(0, 8)}`;
   const worker = await startWorkerChild({
+    ...env,
     DATABASE_URL: stack.databaseUrl,
     TEMPORAL_ADDRESS: stack.temporalAddress,
     TEMPORAL_TASK_QUEUE: taskQueue,
@@ -112,15 +122,17 @@ export async function measureWorkerMemory(
         .then((r) => r.count)
         .catch(() => null);
       return {
+        profile,
+        env,
         workflows: opts.workflows,
         concurrency: opts.concurrency,
         idleRssMiB: idle.rssMiB,
         loadedRssMiB: loaded.rssMiB,
         peakRssMiB: loaded.hwmMiB,
         perWorkflowKiB: round(((loaded.rssMiB - idle.rssMiB) * 1024) / opts.workflows, 2),
-        defaultCacheSize: defaultCacheSize(),
-        kibPerWorkflowWhileCaching: slope(timeline, 100, 0.9 * defaultCacheSize()),
-        kibPerWorkflowOnceCacheFull: slope(timeline, 1.05 * defaultCacheSize(), Infinity),
+        defaultCacheSize: cacheSize,
+        kibPerWorkflowWhileCaching: slope(timeline, 100, 0.9 * cacheSize),
+        kibPerWorkflowOnceCacheFull: slope(timeline, 1.05 * cacheSize, Infinity),
         startSeconds: round(startSeconds, 2),
         settledSeconds: round(settledSeconds, 2),
         workflowsPerSecond: round(opts.workflows / settledSeconds),

@@ -12,6 +12,7 @@ import {
 import { pulse } from '../support/pulse-cli';
 import pino from 'pino';
 import { receiveWebhook } from '../../api/webhooks/receive-service';
+import { createIngest } from '../../api/interactions/ingest-service';
 import type { TemporalGate } from '../../api/temporal-gate';
 
 const OPERATOR_TOKEN = 'operator-token-for-webhook-tests-0123';
@@ -613,9 +614,13 @@ describe('answering the provider in time', () => {
     const receipt = await receiveWebhook(
       {
         db: h.db,
-        temporal: h.client,
-        taskQueue: h.taskQueue,
-        temporalGate: hanging,
+        ingest: createIngest({
+          db: h.db,
+          temporal: h.client,
+          taskQueue: h.taskQueue,
+          temporalGate: hanging,
+          logger: pino({ level: 'silent' }),
+        }),
         logger: pino({ level: 'silent' }),
       },
       account.accountId,

@@ -101,6 +101,43 @@ describe('re-scoring on publish', () => {
     );
   });
 
+  it('when a contact workflow is running, then the re-score tells it, and its cached score shows the new version', async () => {
+    const account = await h.newAccount();
+    await publish(account, V1, true);
+    await seedAppliedHistory(h.db, account.accountId, {
+      contacts: 50,
+      interactionsPerContact: 2,
+      types: TYPES,
+    });
+    expect((await account.call('POST', '/contacts', { id: 'zed-running' })).status).toBe(201);
+    await account.call('POST', '/contacts/zed-running/interactions', [
+      anInteraction({ type: 'email_opened' }),
+      anInteraction({ type: 'email_clicked' }),
+    ]);
+    const handle = h.client.workflow.getHandle(contactWorkflowId(account.accountId, 'zed-running'));
+    await eventually(async () =>
+      expect((await handle.query(contactScoreQuery)).scores).toEqual([
+        expect.objectContaining({
+          profileId: 'engagement',
+          version: 1,
+          score: V1.email_opened + V1.email_clicked,
+        }),
+      ]),
+    );
+    await publish(account, V2);
+    await finished(account, 2);
+    // Nothing new arrives for this contact: only the re-score's refresh can update what it holds.
+    await eventually(async () =>
+      expect((await handle.query(contactScoreQuery)).scores).toEqual([
+        expect.objectContaining({
+          profileId: 'engagement',
+          version: 2,
+          score: V2.email_opened + V2.email_clicked,
+        }),
+      ]),
+    );
+  });
+
   it('when interactions arrive during a re-score, then each counts once under the live version', async () => {
     const account = await h.newAccount();
     await publish(account, V1, true);

@@ -6,6 +6,8 @@ import { createOutboxMailer } from '../../activities/mailer';
 import { createOutboxSmsProvider } from '../../activities/sms-provider';
 import { ensureAccount } from '../../db/accounts';
 import { upsertContact } from '../../db/contacts';
+import { contactWorkflowId } from '../../domain/ids';
+import { contactScoreQuery } from '../../workflows/definitions';
 import type { Queryable } from '../../db/pool';
 import { createProfile, publishProfile } from '../../db/profiles';
 import { anInteraction, uniqueId } from '../support/builders';
@@ -145,5 +147,45 @@ describe('overlapping segmentation runs, end to end', () => {
     const runOne = h.client.workflow.getHandle(`contact:${account.accountId}:ada/trigger:segment/1`);
     await runOne.result();
     expect(await campaignsOf(h.db, account.accountId, 'ada')).toEqual(['standard']);
+  });
+});
+
+describe('segmentation on a change of band, end to end', () => {
+  it('when the score moves inside a band, then no segmentation starts; each change of band starts one', async () => {
+    const account = await h.newAccount();
+    const profile = { id: 'engagement', name: 'E', rules: rulesFor({ email_opened: 10 }) };
+    expect((await account.call('POST', '/profiles', profile)).status).toBe(201);
+    expect((await account.call('POST', '/profiles/engagement/publish')).status).toBe(201);
+    const trigger = {
+      id: 'segment-bands',
+      profileId: 'engagement',
+      condition: { op: 'is_not_empty' },
+      mode: 'band_change',
+      bandBoundaries: [30, 70],
+      reentry: { policy: 'always' },
+      automation: 'campaign_segmentation',
+      input: { bands: BANDS },
+    };
+    expect((await account.call('POST', '/triggers', trigger)).status).toBe(201);
+    expect((await account.call('POST', '/contacts', { id: 'bea' })).status).toBe(201);
+
+    // 10, 20 (nurture), 30, 40 (standard): one interaction applied at a time, so each is a change.
+    for (const expected of [10, 20, 30, 40]) {
+      await account.call('POST', '/contacts/bea/interactions', anInteraction({ type: 'email_opened' }));
+      await eventually(async () =>
+        expect((await account.call('GET', '/contacts/bea/score')).body.score).toBe(expected),
+      );
+    }
+    // The score is visible once committed; the workflow evaluates its triggers just after.
+    const handle = h.client.workflow.getHandle(contactWorkflowId(account.accountId, 'bea'));
+    const runs = await eventually(async () => {
+      const view = await handle.query(contactScoreQuery);
+      expect(view.pendingCount).toBe(0);
+      expect(view.triggerStates['segment-bands']?.fires).toBe(2);
+      return view.recentAutomations.filter((id) => id.includes('/trigger:segment-bands/'));
+    });
+    expect(runs).toHaveLength(2);
+    await h.client.workflow.getHandle(runs.at(-1)!).result();
+    expect(await campaignsOf(h.db, account.accountId, 'bea')).toEqual(['standard']);
   });
 });

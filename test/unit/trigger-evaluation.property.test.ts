@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { rearmableTriggerOperators, triggerSchema, type Trigger } from '../../domain/trigger';
 import {
+  bandIndex,
   conditionHolds,
   evaluateTrigger,
   evaluateTriggers,
@@ -25,6 +26,11 @@ const reentryArb = fc.oneof(
   fc.record({ policy: fc.constant('cooldown'), cooldownMs: fc.integer({ min: 1, max: 3000 }) }),
 );
 
+/** Ascending band edges in the scores' range. */
+const edgesArb = fc
+  .uniqueArray(fc.integer({ min: -3, max: 12 }), { minLength: 1, maxLength: 3 })
+  .map((edges) => [...edges].sort((a, b) => a - b));
+
 interface TriggerOptions {
   paused?: boolean;
 }
@@ -36,7 +42,8 @@ function triggerArb(options: TriggerOptions = {}): fc.Arbitrary<Trigger> {
       id: fc.constantFrom('t1', 't2', 'constructor'),
       profileId: fc.constantFrom('engagement', 'sales'),
       condition: conditionArb,
-      mode: fc.constantFrom('crossing', 'every_change'),
+      mode: fc.constantFrom('crossing', 'every_change', 'band_change'),
+      bandBoundaries: edgesArb,
       reentry: reentryArb,
       maxFires: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
       rearmMargin: fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }),
@@ -46,9 +53,10 @@ function triggerArb(options: TriggerOptions = {}): fc.Arbitrary<Trigger> {
     })
     .map((raw) => {
       const marginAllowed = (rearmableTriggerOperators as readonly string[]).includes(raw.condition.op);
-      const { maxFires, rearmMargin, ...rest } = raw;
+      const { maxFires, rearmMargin, bandBoundaries, ...rest } = raw;
       return triggerSchema.parse({
         ...rest,
+        ...(raw.mode === 'band_change' ? { bandBoundaries } : {}),
         ...(maxFires === undefined ? {} : { maxFires }),
         ...(rearmMargin === undefined || !marginAllowed ? {} : { rearmMargin }),
       });
@@ -206,6 +214,29 @@ describe('trigger evaluation properties', () => {
         });
         for (const r of replay(trigger, steps)) {
           expect(r.fire).toBe(r.before !== r.after && conditionHolds(condition, r.after));
+        }
+      }),
+    );
+  });
+
+  it('without limits, band_change fires on exactly the changes into another band (and its first qualifying change) that satisfy the condition', () => {
+    fc.assert(
+      fc.property(conditionArb, edgesArb, stepsArb, (condition, bandBoundaries, steps) => {
+        const trigger = triggerSchema.parse({
+          id: 't',
+          profileId: 'p',
+          condition,
+          mode: 'band_change',
+          bandBoundaries,
+          reentry: { policy: 'always' },
+          automation: 'a',
+        });
+        let fired = false;
+        for (const r of replay(trigger, steps)) {
+          const qualifies = r.before !== r.after && conditionHolds(condition, r.after);
+          const moved = bandIndex(bandBoundaries, r.before) !== bandIndex(bandBoundaries, r.after);
+          expect(r.fire).toBe(qualifies && (moved || !fired));
+          fired ||= r.fire;
         }
       }),
     );

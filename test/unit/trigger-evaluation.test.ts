@@ -1,5 +1,6 @@
 import { triggerSchema, type Trigger, type TriggerCondition, type TriggerInput } from '../../domain/trigger';
 import {
+  bandIndex,
   conditionHolds,
   evaluateTrigger,
   evaluateTriggers,
@@ -92,6 +93,56 @@ describe('conditionHolds', () => {
 });
 
 describe('evaluateTrigger', () => {
+  describe('band_change mode', () => {
+    const banded = aTrigger({
+      condition: { op: 'is_not_empty' },
+      mode: 'band_change',
+      bandBoundaries: [10, 40],
+    });
+
+    it('when the score moves inside its band, then nothing fires; when it crosses an edge either way, it fires', () => {
+      expect(reasons(banded, [3, 5, 9, 10, 39, 40, 55, 12, 11])).toEqual([
+        'fired', // first score: from no band into the lowest
+        'same_band',
+        'same_band',
+        'fired', // an edge belongs to the band above it
+        'same_band',
+        'fired',
+        'same_band',
+        'fired', // back down two edges is one change of band
+        'same_band',
+      ]);
+    });
+
+    it('when it has not fired yet, then its first qualifying change fires even inside one band (a first placement)', () => {
+      const fromZero = (before: number, after: number, state = initialTriggerState()) =>
+        evaluateTrigger(banded, state, { before, after, at: 0 });
+      const first = fromZero(0, 5);
+      expect(first.reason).toBe('fired');
+      expect(fromZero(5, 7, first.state).reason).toBe('same_band');
+    });
+
+    it('when the score becomes empty, then the condition decides (is_not_empty: no fire)', () => {
+      expect(reasons(banded, [15, null])).toEqual(['fired', 'condition_false']);
+    });
+
+    it('keeps counting fires, so max fires and once apply per change of band', () => {
+      const once = aTrigger({ ...banded, mode: 'band_change', reentry: { policy: 'once' } });
+      expect(reasons(once, [5, 15, 45])).toEqual(['fired', 'once', 'once']);
+    });
+
+    it.each([
+      [null, -1],
+      [-5, 0],
+      [9.99, 0],
+      [10, 1],
+      [40, 2],
+      [1e9, 2],
+    ])('bandIndex(%p) among [10, 40] is %p', (score, band) => {
+      expect(bandIndex([10, 40], score)).toBe(band);
+    });
+  });
+
   describe('what counts as a change', () => {
     it('when the score does not move, then nothing fires, even in every_change mode', () => {
       const trigger = aTrigger({ mode: 'every_change' });

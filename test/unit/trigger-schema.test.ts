@@ -98,6 +98,24 @@ describe('trigger schema', () => {
     });
   });
 
+  describe('bandBoundaries', () => {
+    const banded = { ...valid, mode: 'band_change', bandBoundaries: [10, 40] };
+
+    it('accepts ascending edges with mode band_change', () => {
+      expect(triggerSchema.parse(banded)).toMatchObject({ mode: 'band_change', bandBoundaries: [10, 40] });
+    });
+
+    it('requires them for mode band_change, and refuses them for the other modes', () => {
+      const { bandBoundaries: _edges, ...withoutEdges } = banded;
+      expect(errorPaths(withoutEdges)).toEqual(['bandBoundaries']);
+      expect(errorPaths({ ...banded, mode: 'every_change' })).toEqual(['bandBoundaries']);
+    });
+
+    it.each([[[40, 10]], [[10, 10]], [[]], [['10']]])('refuses %p', (bandBoundaries) => {
+      expect(errorPaths({ ...banded, bandBoundaries })[0]).toMatch(/^bandBoundaries/);
+    });
+  });
+
   describe('firing options', () => {
     it('refuses an unknown mode', () => {
       expect(errorPaths({ ...valid, mode: 'sometimes' })).toEqual(['mode']);
