@@ -21,6 +21,7 @@ import { profilesRouter } from './profiles/router';
 import { rescoreRouter } from './profiles/rescore-router';
 import { startRescore } from '../clients/rescore-workflow';
 import { triggersRouter } from './triggers/router';
+import { schemasRouter } from './schemas/router';
 import { scoreAdjustmentsRouter } from './contacts/score-adjustments';
 import { consoleRouter } from './console/router';
 import { sessionRouter } from './session/router';
@@ -94,6 +95,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(allowDocumentedMethods(ROUTES));
   app.use(healthRouter(deps));
   app.use(openapiRouter(ROUTES));
+  app.use(schemasRouter());
   serve(app.router, metricsRoute, metrics.expose);
   // The console's page and assets are public; its API calls carry the key.
   app.use(consoleRouter());

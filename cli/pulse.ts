@@ -21,6 +21,7 @@ import { defineSetupCommands } from './setup';
 import { defineWebhookCommands } from './webhooks';
 import { ApiError, createApiClient, seg, type ApiClient } from './api-client';
 import { duration, progressBar, progressLine, signed, table, type RescoreProgressView } from './render';
+import { automationLabel } from '../domain/automations/external';
 
 /**
  * `pulse`: the Pulse API from a terminal. Its user commands talk HTTP only, so they work against
@@ -523,7 +524,7 @@ export function buildProgram(): Command {
               ? `${t.condition.op} ${t.condition.value}`
               : t.condition.op,
             t.mode,
-            t.automation,
+            automationLabel(t.automation),
             t.paused ? 'paused' : 'active',
             source,
           ]),

@@ -81,7 +81,7 @@ export interface TriggerEvaluation {
 
 export interface TriggerFire {
   triggerId: string;
-  automation: string;
+  automation: Trigger['automation'];
   /** The trigger's own object, not a copy: treat it as read-only. */
   input: Trigger['input'];
   profileId: string;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { externalAutomationSchema } from './automations/external';
 import { entityIdSchema } from './ids';
 import { uniqueIdListSchema } from './unique-id-list';
 
@@ -83,12 +84,21 @@ export const triggerSchema = z
     rearmMargin: z.number().min(0).optional(),
     bandBoundaries: bandBoundariesSchema.optional(),
     paused: z.boolean().default(false),
-    // The automation's workflow name, so the same rule as interaction types.
-    automation: z
-      .string()
-      .max(64)
-      .regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case: a-z, 0-9 and _, starting with a letter')
-      .describe('the name of a registered automation (an unknown one is a 400 that lists them)'),
+    automation: z.union(
+      [
+        // The automation's workflow name, so the same rule as interaction types.
+        z
+          .string()
+          .max(64)
+          .regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case: a-z, 0-9 and _, starting with a letter')
+          .describe('the name of a registered automation (an unknown one is a 400 that lists them)'),
+        externalAutomationSchema,
+      ],
+      {
+        error:
+          'must be the name of an automation Pulse ships, or { workflowType, taskQueue } of one your own worker serves',
+      },
+    ),
     // Checked without z.json(): its recursive schema cannot be inlined into the OpenAPI document.
     input: z
       .record(z.string(), z.unknown().refine(isJsonValue, 'must be a JSON value'))

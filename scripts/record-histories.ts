@@ -11,7 +11,7 @@ import { insertInteractions } from '../db/interactions';
 import { migrate } from '../db/migrate';
 import { createPool, type Db } from '../db/pool';
 import { createProfile, publishProfile } from '../db/profiles';
-import { saveTrigger } from '../db/triggers';
+import { deleteTrigger, saveTrigger } from '../db/triggers';
 import { DEFAULT_RULES } from '../domain/default-rules';
 import { contactWorkflowId } from '../domain/ids';
 import { triggerSchema } from '../domain/trigger';
@@ -104,6 +104,39 @@ const scenarios: Scenario[] = [
       });
       await handle.result();
       return { workflowId: handle.workflowId, runId: handle.firstExecutionRunId };
+    },
+  },
+  {
+    // A trigger naming an automation of the user's own (another task queue, versioned input) fires,
+    // then the shipped reward fires too: both child starts in one history. No worker serves the
+    // external queue here; the start is what the contact workflow records.
+    file: 'contact-scoring-external-automation.json',
+    contactId: 'hedy',
+    async run({ db, client, workflowId, contactId }) {
+      const own = triggerSchema.parse({
+        id: 'own',
+        profileId: 'engagement',
+        condition: { op: 'gte', value: 3 },
+        reentry: { policy: 'once' },
+        automation: { workflowType: 'GrantWelcomeBonus', taskQueue: 'record-python' },
+        input: { points: 7 },
+      });
+      await saveTrigger(db, 'rec', own);
+      try {
+        const handle = await client.workflow.start('contactScoringWorkflow', {
+          workflowId,
+          taskQueue: TASK_QUEUE,
+          args: [{ accountId: 'rec', contactId }],
+        });
+        await deliver(db, client, workflowId, contactId, 'h-1', 'email_clicked');
+        await until(client, workflowId, (v) => v.appliedCount === 1 && v.recentAutomations.length === 1);
+        await deliver(db, client, workflowId, contactId, 'h-2', 'payment_succeeded');
+        await until(client, workflowId, (v) => v.appliedCount === 2 && v.recentAutomations.length === 2);
+        return handle.firstExecutionRunId;
+      } finally {
+        // Triggers are per account: the other scenarios must not see this one when re-recorded.
+        await deleteTrigger(db, 'rec', 'own');
+      }
     },
   },
   {

@@ -7,6 +7,7 @@ import { metricsRoute } from '../metrics';
 import { profileRoutes } from '../profiles/routes';
 import type { RouteDoc } from '../route';
 import { triggerRoutes } from '../triggers/routes';
+import { schemaRoutes } from '../schemas/router';
 import { openapiRoutes } from './router';
 import { consoleRoutes } from '../console/router';
 import { sessionRoutes } from '../session/routes';
@@ -43,4 +44,5 @@ export const ROUTES: readonly RouteDoc[] = [
   ...Object.values(automationActionRoutes),
   ...Object.values(webhookReceiverRoutes),
   ...Object.values(webhookSettingsRoutes),
+  ...Object.values(schemaRoutes),
 ];

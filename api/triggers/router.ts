@@ -9,14 +9,14 @@ import { parsed, serve } from '../route';
 import { validateAutomationReference } from './automation-reference';
 import { triggerRoutes as routes } from './routes';
 
-export function triggersRouter({ db }: { db: Db }): Router {
+export function triggersRouter({ db, taskQueue }: { db: Db; taskQueue: string }): Router {
   const router = Router();
 
   async function checkReferences(accountId: string, trigger: Trigger): Promise<void> {
     if (!(await getProfile(db, accountId, trigger.profileId))) {
       throw HttpError.field('body.profileId', `profile "${trigger.profileId}" does not exist`);
     }
-    validateAutomationReference(trigger);
+    validateAutomationReference(trigger, taskQueue);
   }
 
   serve(router, routes.list, async (_req, res) => {

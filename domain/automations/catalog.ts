@@ -31,8 +31,12 @@ export interface ReferenceProblem {
   message: string;
 }
 
-/** A trigger must name a shipped automation and give it input that automation accepts. */
+/**
+ * A trigger must name a shipped automation and give it input that automation accepts. An
+ * automation of the user's own takes its `input` as it is: its own worker checks it.
+ */
 export function automationReferenceProblems(trigger: Trigger): ReferenceProblem[] {
+  if (typeof trigger.automation !== 'string') return [];
   const automation = findAutomation(trigger.automation);
   if (!automation) {
     return [

@@ -172,17 +172,15 @@ describe('pulse contacts top', () => {
 describe('pulse profiles and triggers', () => {
   it('when profiles and triggers are listed, then each shows its key facts', async () => {
     const { account, env } = await publishedAccount();
-    expect(
-      (
-        await account.call('POST', '/triggers', {
-          id: 'reward-80',
-          profileId: 'engagement',
-          condition: { op: 'gte', value: 80 },
-          reentry: { policy: 'once' },
-          automation: 'reward_offer',
-        })
-      ).status,
-    ).toBe(201);
+    const ownWorkflow = { workflowType: 'GrantWelcomeBonus', taskQueue: 'python-automations' };
+    for (const [id, value, automation] of [
+      ['reward-80', 80, 'reward_offer'],
+      ['bonus-10', 10, ownWorkflow],
+    ] as const) {
+      const trigger = { id, profileId: 'engagement', condition: { op: 'gte', value }, automation };
+      const res = await account.call('POST', '/triggers', { ...trigger, reentry: { policy: 'once' } });
+      expect(res.status).toBe(201);
+    }
 
     const profiles = await pulse(['profiles', 'list'], env);
     expect(profiles.code).toBe(0);
@@ -193,6 +191,9 @@ describe('pulse profiles and triggers', () => {
     const triggers = await pulse(['triggers', 'list'], env);
     expect(triggers.code).toBe(0);
     expect(triggers.stdout).toMatch(/reward-80 +engagement +gte 80 +crossing +reward_offer +active +api/);
+    expect(triggers.stdout).toMatch(
+      /bonus-10 +engagement +gte 10 +crossing +GrantWelcomeBonus@python-automations +active/,
+    );
   });
 
   it('when a profile is published with --watch, then progress is followed until the re-score is finished', async () => {

@@ -87,6 +87,21 @@ describe('triggers API', () => {
     await bad({ ...rewardAt(20), id: 'x3', profileId: 'nope' }, 'body.profileId');
     await bad({ ...rewardAt(20), id: 'x4', input: { tag: 'ok', colour: 'red' } }, 'body.input');
     expect((await account.call('POST', '/triggers', rewardAt(20), account.keys.write)).status).toBe(403);
+    const own = (automation: Record<string, string>) => rewardAt(20, { id: 'own', automation, input: {} });
+    await bad(own({ workflowType: '', taskQueue: 'mine' }), 'body.automation.workflowType');
+    await bad(own({ workflowType: 'Mine', taskQueue: 'has space' }), 'body.automation.taskQueue');
+    // Pulse's workers would take its tasks and not know the type.
+    await bad(own({ workflowType: 'Mine', taskQueue: h.taskQueue }), 'body.automation.taskQueue');
+    expect((await account.call('GET', '/triggers/own')).status).toBe(404);
+    const stored = await account.call(
+      'PUT',
+      '/triggers/own',
+      own({ workflowType: 'Mine', taskQueue: 'mine' }),
+    );
+    expect([stored.status, stored.body.trigger.automation]).toEqual([
+      201,
+      { workflowType: 'Mine', taskQueue: 'mine' },
+    ]);
 
     const paused = await account.call('PATCH', '/triggers/reward', { paused: true });
     expect(paused.body.trigger.paused).toBe(true);

@@ -122,7 +122,8 @@ describe('contactScoringWorkflow with stubbed activities', () => {
       await signal('i1', 6);
       await eventually(async () => expect((await view(workflowId)).triggerStates.reward?.fires).toBe(1));
       const child = env.client.workflow.getHandle(`${workflowId}/trigger:reward/1`);
-      expect((await child.describe()).type).toBe('rewardOfferWorkflow');
+      // The fire is in the workflow's state when its task completes; the server creates the child just after.
+      await eventually(async () => expect((await child.describe()).type).toBe('rewardOfferWorkflow'));
       await signal('i2', 1); // still above: no second fire
       await eventually(async () => expect((await view(workflowId)).appliedCount).toBe(2));
       expect((await view(workflowId)).triggerStates.reward?.fires).toBe(1);

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { automationLabel } from '../../../domain/automations/external';
 import { api, describeError, get } from '../api';
 import type { Session } from '../app';
 import { RunList } from '../components/RunList';
@@ -57,7 +58,7 @@ export function TriggersPage({ session }: { session: Session }) {
                       · {t.mode.replace('_', ' ')} · {t.reentry.policy}
                     </span>
                   </td>
-                  <td>{t.automation}</td>
+                  <td>{automationLabel(t.automation)}</td>
                   <td class="num" data-testid={`fires-${t.id}`}>
                     {fires.get(t.id) ?? (counts.error ? '?' : '…')}
                   </td>
