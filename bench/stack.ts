@@ -173,7 +173,10 @@ export async function startStack(
         opts.apiLogLevel && opts.apiLogLevel !== 'silent'
           ? pino({ level: opts.apiLogLevel }, pino.destination(path.join(root, `api-${taskQueue}.log`)))
           : pino({ level: 'silent' });
-      const app = createApp({ db: apiDb, temporal, taskQueue, logger });
+      // The bench measures ingest, not the per-key limiter: at the default 200/s an ingest run with
+      // coalesced wake-ups was refused (429) past the retries, and its score check failed.
+      const unlimited = { perSecond: 1_000_000, burst: 1_000_000 };
+      const app = createApp({ db: apiDb, temporal, taskQueue, logger, rateLimit: unlimited });
       const http: Server = await new Promise((resolve, reject) => {
         const s = app.listen(0, '127.0.0.1', () => resolve(s)).once('error', reject);
       });

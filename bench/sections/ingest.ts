@@ -194,7 +194,7 @@ export async function measureIngest(
   const cpuStart = cpu.snapshot();
   const pgStart = await pgCounters(stack.db);
   const started = now();
-  const { errors } = await runPool(ctx, total, shape.concurrency, async (k) => {
+  const { errors, firstError } = await runPool(ctx, total, shape.concurrency, async (k) => {
     const { contact } = jobTarget(k, shape.contacts);
     const interaction = anEmailOpened();
     const t = now();
@@ -204,6 +204,9 @@ export async function measureIngest(
     latencies.push(now() - t);
   });
   const requestsDone = now();
+  // A failed request is not stored, so the score check cannot pass: say why it failed.
+  if (errors > 0)
+    ctx.phase(`ingest (${label}): ${errors} requests failed after retries; first: ${String(firstError)}`);
   await ctx.until('every interaction applied', 100, async () => {
     const counts = await interactionCounts(stack.db, account.accountId);
     return counts.pending === 0 && counts.total >= total - errors ? counts : undefined;
