@@ -140,7 +140,7 @@ const scenarios: Scenario[] = [
     },
   },
   {
-    // Since v0.1.0's release: the reward fires (REJECT_DUPLICATE child start behind a patch), support
+    // The reward fires (automation children start with REJECT_DUPLICATE), support
     // resets the contact to the workflow task that fired, the re-run fire is refused as "already
     // started", then the score dips and crosses again and fire 2 starts. The run after the reset.
     file: 'contact-scoring-reset-refire.json',
@@ -148,7 +148,7 @@ const scenarios: Scenario[] = [
     run: resetAfterFire,
   },
   {
-    // Since v0.1.0's release: the reward fires, support terminates the contact workflow, the next
+    // The reward fires, support terminates the contact workflow, the next
     // interaction starts a fresh run whose first pass reads fire 1 back from automation_actions, and
     // the next crossing starts fire 2. The fresh run.
     file: 'contact-scoring-after-terminate.json',

@@ -1,7 +1,6 @@
 import {
   log,
   ParentClosePolicy,
-  patched,
   startChild,
   workflowInfo,
   type ChildWorkflowOptions,
@@ -23,9 +22,6 @@ import {
   contactAttribute,
   triggerAttribute,
 } from '../search-attributes';
-
-/** Patch id of REJECT_DUPLICATE on automation children (histories of v0.1.0 start them without it). */
-export const REJECT_DUPLICATE_AUTOMATIONS = 'automation-child-reject-duplicate';
 
 /**
  * Starts the automation a trigger fired, as a child of the contact workflow. The child id is
@@ -73,7 +69,8 @@ export async function startAutomation(
     workflowId,
     args: [input],
     parentClosePolicy: ParentClosePolicy.ABANDON,
-    ...reuseOnce(),
+    // A re-run fire (a Reset to before it) must not start a finished automation a second time.
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     ...automationExecutionText(input, {
       automation: fire.automation,
       purpose: automation.summary,
@@ -97,7 +94,8 @@ async function startExternalAutomation(
     taskQueue,
     args: [input],
     parentClosePolicy: ParentClosePolicy.ABANDON,
-    ...reuseOnce(),
+    // A re-run fire (a Reset to before it) must not start a finished automation a second time.
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     ...automationExecutionText(input, {
       automation: workflowType,
       purpose: `an automation of your own, served by the workers of task queue \`${taskQueue}\``,
@@ -105,13 +103,6 @@ async function startExternalAutomation(
     }),
     typedSearchAttributes: searchAttributes(input, workflowType),
   });
-}
-
-/** REJECT_DUPLICATE for starts made since the patch; v0.1.0's histories replay without it. */
-function reuseOnce(): Pick<ChildWorkflowOptions, 'workflowIdReusePolicy'> {
-  return patched(REJECT_DUPLICATE_AUTOMATIONS)
-    ? { workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE }
-    : {};
 }
 
 function searchAttributes(
