@@ -7,7 +7,7 @@ import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { Client as PgClient } from 'pg';
 import { findFreePorts, findFreePortsInRange } from './free-port';
-import { postgresDatastore, temporalServerConfigYaml } from './temporal-server-config';
+import { namedServerPorts, postgresDatastore, temporalServerConfigYaml } from './temporal-server-config';
 import { temporalServerTools, temporalUiServer, type BuildLog } from './go-tools';
 import {
   connectWhenUp,
@@ -258,31 +258,11 @@ function serverConfig(c: {
   ports: number[];
   dynamicConfigFile: string;
 }): string {
-  const [http, frontendRing, history, historyRing, matching, matchingRing, worker, workerRing] = c.ports as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
   return temporalServerConfigYaml({
     comment:
       'Written by stack/temporal-cluster.ts: PostgreSQL persistence and visibility, all services in one process.',
     host: HOST,
-    ports: {
-      grpc: c.port,
-      http,
-      frontendRing,
-      history,
-      historyRing,
-      matching,
-      matchingRing,
-      worker,
-      workerRing,
-    },
+    ports: namedServerPorts(c.port, c.ports),
     historyShards: c.historyShards,
     datastores: {
       default: { name: 'postgres-default', sql: postgresDatastore(c.pg, c.databases.persistence, 20) },

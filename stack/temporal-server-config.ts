@@ -29,6 +29,28 @@ export interface TemporalServerConfig {
 
 const q = JSON.stringify; // a JSON string is a valid YAML scalar
 
+/**
+ * The ports after the frontend's gRPC port, in the order they are allocated and saved (the
+ * cluster keeps them in ports.json between restarts).
+ */
+export function namedServerPorts(grpc: number, rest: readonly number[]): TemporalServerConfig['ports'] {
+  const [http, frontendRing, history, historyRing, matching, matchingRing, worker, workerRing] = rest;
+  const ports = {
+    grpc,
+    http,
+    frontendRing,
+    history,
+    historyRing,
+    matching,
+    matchingRing,
+    worker,
+    workerRing,
+  };
+  for (const [name, port] of Object.entries(ports))
+    if (port === undefined) throw new Error(`no port for the Temporal server's ${name}`);
+  return ports as TemporalServerConfig['ports'];
+}
+
 export function postgresDatastore(pg: URL, database: string, maxConns: number): string {
   return `
       sql:

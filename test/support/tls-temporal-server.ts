@@ -6,7 +6,7 @@ import { findFreePorts } from '../../stack/free-port';
 import {
   sqliteDatastore,
   temporalServerConfigYaml,
-  type TemporalServerConfig,
+  namedServerPorts,
 } from '../../stack/temporal-server-config';
 
 /** The pinned Temporal server, as scripts of the cluster suite build it (go.temporal.io/server/cmd/server). */
@@ -132,8 +132,7 @@ export async function startTlsTemporalServer(root: string): Promise<TlsTemporalS
   const binary = findTemporalServer();
   fs.mkdirSync(path.join(root, 'certs'), { recursive: true });
   const certs = makeCertificates(path.join(root, 'certs'));
-  const [grpc, http, frontendRing, history, historyRing, matching, matchingRing, worker, workerRing] =
-    await findFreePorts(9);
+  const [grpc, ...rest] = await findFreePorts(9);
   const q = JSON.stringify;
   fs.mkdirSync(path.join(root, 'config'), { recursive: true });
   fs.writeFileSync(
@@ -142,17 +141,7 @@ export async function startTlsTemporalServer(root: string): Promise<TlsTemporalS
       comment:
         'Written by test/support/tls-temporal-server.ts: SQLite in memory, a frontend that requires client certificates.',
       host: '127.0.0.1',
-      ports: {
-        grpc,
-        http,
-        frontendRing,
-        history,
-        historyRing,
-        matching,
-        matchingRing,
-        worker,
-        workerRing,
-      } as Record<keyof TemporalServerConfig['ports'], number>,
+      ports: namedServerPorts(grpc!, rest),
       historyShards: 1,
       datastores: {
         default: { name: 'sqlite-default', sql: sqliteDatastore() },
