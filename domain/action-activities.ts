@@ -2,6 +2,7 @@ import type {
   ActionOutcome,
   CampaignAction,
   CreateTaskAction,
+  LeaveCampaignAction,
   ModifyScoreAction,
   SendEmailAction,
   SegmentAction,
@@ -23,6 +24,8 @@ export interface ActionActivities {
   createTask(action: CreateTaskAction): Promise<ActionOutcome>;
   addToCampaign(action: CampaignAction): Promise<ActionOutcome>;
   removeFromCampaign(action: CampaignAction): Promise<ActionOutcome>;
+  /** Skipped with reason `recovered` when the trigger's condition no longer holds on the current score. */
+  leaveCampaignUnlessRecovered(action: LeaveCampaignAction): Promise<ActionOutcome>;
   segmentByCurrentScore(action: SegmentAction): Promise<ActionOutcome>;
   modifyEngagementScore(action: ModifyScoreAction): Promise<ActionOutcome>;
   /** Throws a non-retryable WebhookRejected when the receiver answers 4xx or the address is refused. */
