@@ -2,6 +2,7 @@ import type {
   ActionOutcome,
   CampaignAction,
   CreateTaskAction,
+  LeaveCampaignAction,
   ModifyScoreAction,
   SendEmailAction,
   SegmentAction,
@@ -19,6 +20,8 @@ export interface ActionOf {
   createTask: CreateTaskAction;
   addToCampaign: CampaignAction;
   removeFromCampaign: CampaignAction;
+  /** Skipped with reason `recovered` when the trigger's condition no longer holds on the current score. */
+  leaveCampaignUnlessRecovered: LeaveCampaignAction;
   segmentByCurrentScore: SegmentAction;
   modifyEngagementScore: ModifyScoreAction;
   /** Throws a non-retryable WebhookRejected when the receiver answers 4xx or the address is refused. */

@@ -108,6 +108,7 @@ export class RecordingActions {
       createTask: (a) => this.act('createTask', a),
       addToCampaign: (a) => this.act('addToCampaign', a),
       removeFromCampaign: (a) => this.act('removeFromCampaign', a),
+      leaveCampaignUnlessRecovered: (a) => this.act('leaveCampaignUnlessRecovered', a),
       segmentByCurrentScore: (a) => this.act('segmentByCurrentScore', a),
       modifyEngagementScore: (a) => this.act('modifyEngagementScore', a),
       sendWebhook: (a) => this.act('sendWebhook', a),
