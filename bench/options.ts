@@ -22,12 +22,14 @@ export type TriggerVariant = 'off' | 'on';
 export type MemoryProfile = 'default' | 'tuned';
 
 /**
- * The worker knobs the memory target is met with (README, Benchmarks): a bounded workflow cache
- * (each cached contact workflow holds its V8 context, ~200 KiB) and a V8 heap limit that makes
- * the garbage collector work before RSS grows. Evicted workflows replay on their next task.
+ * The worker knobs the memory target is met with (README, Benchmarks): a V8 heap limit, from which
+ * the SDK sizes the workflow cache (600 workflows per GiB above 200 MiB: ~135 here; each cached
+ * contact workflow holds its V8 context, ~1.5 MiB measured), and the prebuilt workflow bundle
+ * (WORKFLOW_BUNDLE_PATH, added by the memory section: webpack at start leaves ~130 MiB behind).
+ * A cache larger than the heap holds kills the workflow thread (ERR_WORKER_OUT_OF_MEMORY: seen with
+ * WORKER_MAX_CACHED_WORKFLOWS=500 and this heap). Evicted workflows replay on their next task.
  */
 export const TUNED_WORKER_MEMORY_ENV: Record<string, string> = {
-  WORKER_MAX_CACHED_WORKFLOWS: '500',
   NODE_OPTIONS: '--max-old-space-size=384',
 };
 
@@ -175,7 +177,7 @@ const USAGE = `npx tsx bench/run.ts [flags]
                               memory: the worker as shipped and/or with the knobs of the memory
                               target (${Object.entries(TUNED_WORKER_MEMORY_ENV)
                                 .map(([k, v]) => `${k}=${v}`)
-                                .join(' ')})
+                                .join(' ')} and a prebuilt WORKFLOW_BUNDLE_PATH)
   --contacts=N --interactions=M --concurrency=C     ingest: N contacts x M interactions, C clients
   --latency-seconds=S --latency-rate=R --latency-contacts=N --latency-sample=F --poll-ms=MS
   --latency-light-rate=R      a second, short phase at a light rate (default 2/s; 0 skips it)

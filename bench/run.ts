@@ -31,6 +31,7 @@ import { measureCeiling, measureIngest } from './sections/ingest';
 import { measureLatency, type LatencyPhase } from './sections/latency';
 import { measureHotContact } from './sections/hot';
 import { measureBulk } from './sections/bulk';
+import { writeWorkflowBundle } from '../scripts/build-workflow-bundle';
 import { measurePeer } from './sections/peer';
 import { measureRescore } from './sections/rescore';
 import { measureWorkerMemory } from './sections/memory';
@@ -346,7 +347,15 @@ async function main(): Promise<number> {
             workflows: opts.memoryWorkflows,
             concurrency: opts.memoryConcurrency,
             profile,
-            env: profile === 'tuned' ? TUNED_WORKER_MEMORY_ENV : {},
+            env:
+              profile === 'tuned'
+                ? {
+                    ...TUNED_WORKER_MEMORY_ENV,
+                    WORKFLOW_BUNDLE_PATH: await writeWorkflowBundle(
+                      path.join(stack!.root, 'workflow-bundle.js'),
+                    ),
+                  }
+                : {},
           },
           cpu,
           (pid) => {
