@@ -22,3 +22,24 @@ export function workerTuningFrom(env: Env): WorkerTuning {
     }),
   };
 }
+
+/**
+ * The SDK sizes its default workflow cache from the V8 heap (600 cached workflows per GiB above
+ * 200 MiB, worker-options.js in SDK 1.24). A cache set larger than that does not fit: under load
+ * the workflow thread dies with ERR_WORKER_OUT_OF_MEMORY (seen in the bench with a cache of 500
+ * and a 384 MiB heap). Answers a warning naming both knobs, or undefined when the cache fits.
+ */
+export function workflowCacheHeapWarning(
+  maxCachedWorkflows: number | undefined,
+  heapLimitBytes: number,
+): string | undefined {
+  if (maxCachedWorkflows === undefined) return undefined;
+  const heapMiB = heapLimitBytes / 2 ** 20;
+  const fits = Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024);
+  if (maxCachedWorkflows <= fits) return undefined;
+  return (
+    `WORKER_MAX_CACHED_WORKFLOWS=${maxCachedWorkflows} is more than a ${Math.round(heapMiB)} MiB heap holds ` +
+    `(about ${fits}): raise NODE_OPTIONS=--max-old-space-size or lower the cache, or the workflow thread ` +
+    'may run out of memory under load'
+  );
+}

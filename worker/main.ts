@@ -1,3 +1,4 @@
+import v8 from 'node:v8';
 import { Client } from '@temporalio/client';
 import { ensureReconcilerSchedule } from '../clients/reconciler-schedule';
 import { loadEnv, ConfigError } from '../config/env';
@@ -7,7 +8,7 @@ import { waitForNativeConnection, waitForPostgres, waitForTemporalClient } from 
 import { setupTemporal } from '../config/temporal';
 import { loadTemporalSettings } from '../config/temporal-connection';
 import { installTemporalRuntime } from '../config/temporal-runtime';
-import { workerTuningFrom } from '../config/worker-tuning';
+import { workerTuningFrom, workflowCacheHeapWarning } from '../config/worker-tuning';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { createWorker } from './create-worker';
 
@@ -29,6 +30,12 @@ async function main(): Promise<void> {
   const abort = () => waiting.abort();
   process.once('SIGTERM', abort);
   process.once('SIGINT', abort);
+
+  const cacheWarning = workflowCacheHeapWarning(
+    env.WORKER_MAX_CACHED_WORKFLOWS,
+    v8.getHeapStatistics().heap_size_limit,
+  );
+  if (cacheWarning) logger.warn(cacheWarning);
 
   installTemporalRuntime('INFO', { metricsBindAddress: env.WORKER_METRICS_ADDRESS });
   if (env.WORKER_METRICS_ADDRESS)
