@@ -217,6 +217,8 @@ export interface HistoryProfile {
   workflowTasks: number;
   /** Workflow tasks that timed out (a sticky queue not polled within 10 s, or a task over its deadline) or failed. */
   workflowTasksTimedOut: number;
+  /** Of those timed out: on a sticky queue nobody polled in time (a replay elsewhere, not lost work). */
+  workflowTasksStickyTimedOut: number;
   workflowTasksFailed: number;
   activities: number;
   /** Workflow task: scheduled -> started (waiting for a worker poll), started -> completed. */
@@ -225,11 +227,12 @@ export interface HistoryProfile {
   /** Activity task: scheduled -> started, started -> completed. */
   activityQueueMs: Summary;
   activityRunMs: Summary;
-  /** From a signal to the completion of the next activity that started after it. */
+  /** From a signal to the next scoring pass that started after it completing (activity or local activity). */
   signalToAppliedMs: Summary;
 }
 
 const EventType = temporal.api.enums.v1.EventType;
+const TimeoutType = temporal.api.enums.v1.TimeoutType;
 
 function eventMs(event: temporal.api.history.v1.IHistoryEvent): number {
   const t = event.eventTime;
@@ -248,6 +251,7 @@ export async function profileHistories(
   let signals = 0;
   let sampled = 0;
   let timedOut = 0;
+  let stickyTimedOut = 0;
   let failed = 0;
   for (const id of workflowIds) {
     const history = await client.workflow
@@ -259,6 +263,13 @@ export async function profileHistories(
     const times = new Map<number, number>();
     const pendingSignals: number[] = [];
     const activityStarts = new Map<number, number>(); // scheduledEventId -> started time
+    let workflowTaskStarted = 0;
+    // Signals that arrived before a pass started are applied by it.
+    const applyUpTo = (started: number, completed: number) => {
+      while (pendingSignals.length > 0 && pendingSignals[0]! <= started) {
+        signalToApplied.push(completed - pendingSignals.shift()!);
+      }
+    };
     for (const e of history.events) {
       const id = Number(e.eventId);
       const t = eventMs(e);
@@ -269,10 +280,20 @@ export async function profileHistories(
           pendingSignals.push(t);
           break;
         case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED:
+          workflowTaskStarted = t;
           wftQueue.push(t - (times.get(Number(e.workflowTaskStartedEventAttributes?.scheduledEventId)) ?? t));
           break;
         case EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT:
           timedOut += 1;
+          if (
+            e.workflowTaskTimedOutEventAttributes?.timeoutType === TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START
+          )
+            stickyTimedOut += 1;
+          break;
+        case EventType.EVENT_TYPE_MARKER_RECORDED:
+          // A local activity's marker: Pulse's scoring pass ran inside the task that started then.
+          if (e.markerRecordedEventAttributes?.markerName === 'core_local_activity')
+            applyUpTo(workflowTaskStarted, t);
           break;
         case EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
           failed += 1;
@@ -290,10 +311,7 @@ export async function profileHistories(
           const scheduled = Number(e.activityTaskCompletedEventAttributes?.scheduledEventId);
           const started = activityStarts.get(scheduled) ?? t;
           actRun.push(t - started);
-          // Signals that arrived before this activity started are applied by it.
-          while (pendingSignals.length > 0 && pendingSignals[0]! <= started) {
-            signalToApplied.push(t - pendingSignals.shift()!);
-          }
+          applyUpTo(started, t);
           break;
         }
       }
@@ -304,6 +322,7 @@ export async function profileHistories(
     signals,
     workflowTasks: wftRun.length,
     workflowTasksTimedOut: timedOut,
+    workflowTasksStickyTimedOut: stickyTimedOut,
     workflowTasksFailed: failed,
     activities: actRun.length,
     workflowTaskQueueMs: summarize(wftQueue),

@@ -622,7 +622,7 @@ const perItemLine = (item: string, p: CpuPerItem) =>
 
 const historyLine = (label: string, h: HistoryProfile) =>
   `    ${label}: ${h.workflowsSampled} histories, ${h.signals} signals, ${h.workflowTasks} workflow tasks ` +
-  `(${h.workflowTasksTimedOut} timed out, ${h.workflowTasksFailed} failed), ${h.activities} activities; ` +
+  `(${h.workflowTasksTimedOut} timed out, ${h.workflowTasksStickyTimedOut} of them on a sticky queue; ${h.workflowTasksFailed} failed), ${h.activities} activities; ` +
   `WFT queue ${h.workflowTaskQueueMs.p50}/${h.workflowTaskQueueMs.p95}, WFT run ${h.workflowTaskRunMs.p50}/${h.workflowTaskRunMs.p95}, ` +
   `activity queue ${h.activityQueueMs.p50}/${h.activityQueueMs.p95}, activity run ${h.activityRunMs.p50}/${h.activityRunMs.p95}, ` +
   `signal->applied ${h.signalToAppliedMs.p50}/${h.signalToAppliedMs.p95}`;
