@@ -39,7 +39,8 @@ COPY --from=build /app/migrations ./migrations
 COPY --from=build /app/migrations ./dist/migrations
 # api/console/router.ts serves `<its dir>/../../console/dist`: the console's bundle (npm run build).
 COPY --from=build /app/console/dist ./dist/console/dist
-# The worker bundles its workflows at start from dist/workflows (webpack, in memory).
+# The worker loads the workflows' bundle that `npm run build` wrote (no webpack at start).
+ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 
 USER node
 EXPOSE 3000

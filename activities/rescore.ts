@@ -1,7 +1,6 @@
 import type { Queryable } from '../db/pool';
 import { readAppliedInteractions } from '../db/rescore';
-import { appendLedgerForContacts, saveScoresForContacts, type ContactLedgerChanges } from '../db/scores';
-import type { ProfileScore } from '../domain/score-computation';
+import { appendLedger, saveScores, type ContactLedgerChanges, type ContactScores } from '../db/scores';
 import { computeScoreChanges, type LiveProfile } from '../domain/score-computation';
 
 /**
@@ -18,7 +17,7 @@ export async function rescoreContacts(
   const interactionsByContact = await readAppliedInteractions(tx, accountId, contactIds);
   const scores = new Map<string, number>();
   const ledger: ContactLedgerChanges[] = [];
-  const rows: Array<{ contactId: string; scores: ProfileScore[] }> = [];
+  const rows: ContactScores[] = [];
   for (const contactId of contactIds) {
     const {
       scores: [score],
@@ -29,7 +28,7 @@ export async function rescoreContacts(
     scores.set(contactId, score!.score);
   }
   // Two statements per page, not two per contact: the page's round trips were most of its time.
-  await appendLedgerForContacts(tx, accountId, ledger, { rescore: true });
-  await saveScoresForContacts(tx, accountId, rows);
+  await appendLedger(tx, accountId, ledger, { rescore: true });
+  await saveScores(tx, accountId, rows);
   return scores;
 }

@@ -203,8 +203,8 @@ async function score(
   const current = await readCurrentScores(tx, accountId, contactId);
   const history = await readRuleHistory(tx, accountId, contactId, profiles);
   const { scores, changes } = computeScoreChanges(profiles, current, claimed, history);
-  await appendLedger(tx, accountId, contactId, changes);
-  await saveScores(tx, accountId, contactId, scores);
+  await appendLedger(tx, accountId, [{ contactId, changes }]);
+  await saveScores(tx, accountId, [{ contactId, scores }]);
   // Do-not-disturb is a fact about the contact, not only points: actions check it before sending.
   if (claimed.some((i) => i.type === 'dnd_all_enabled')) await markDndAll(tx, accountId, contactId);
   return changes;
@@ -221,18 +221,14 @@ async function lapseDuePoints(
   const current = await readCurrentScores(tx, accountId, contactId);
   const bounds = new Map(profiles.map((p) => [p.profileId, { floor: p.floor, ceiling: p.ceiling }]));
   const changes = lapseChanges(due, current, bounds);
-  await appendLedger(tx, accountId, contactId, changes);
-  await saveScores(
-    tx,
-    accountId,
-    contactId,
-    profiles.map((p) => ({
-      profileId: p.profileId,
-      isDefault: p.isDefault,
-      version: p.version,
-      score: current.get(p.profileId) ?? 0,
-    })),
-  );
+  await appendLedger(tx, accountId, [{ contactId, changes }]);
+  const scores = profiles.map((p) => ({
+    profileId: p.profileId,
+    isDefault: p.isDefault,
+    version: p.version,
+    score: current.get(p.profileId) ?? 0,
+  }));
+  await saveScores(tx, accountId, [{ contactId, scores }]);
   return { changes, claimed: [], setAside: [], taken: 0 };
 }
 

@@ -42,12 +42,15 @@ export interface TemporalGate {
    * it throws from a timer and kills the process, so whoever closes the client drains first.
    */
   drain(maxMs: number): Promise<void>;
+  /** True once drain was called: background work (a wake-up's retry) must not start new calls. */
+  readonly closing: boolean;
 }
 
 export function createTemporalGate(temporal: Client): TemporalGate {
   let verdict: { up: boolean; at: number } | undefined;
   let probing: Promise<boolean> | undefined;
   const inFlight = new Set<Promise<unknown>>();
+  let closing = false;
   const tracked = <T>(promise: Promise<T>): Promise<T> => {
     const settled = promise.then(
       () => undefined,
@@ -85,6 +88,9 @@ export function createTemporalGate(temporal: Client): TemporalGate {
 
   return {
     reachable,
+    get closing() {
+      return closing;
+    },
     async call(fn, opts = {}) {
       if (!(await reachable({ fresh: opts.fresh ?? false }))) throw temporalUnavailable();
       try {
@@ -104,6 +110,7 @@ export function createTemporalGate(temporal: Client): TemporalGate {
       }
     },
     async drain(maxMs) {
+      closing = true;
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, maxMs);

@@ -239,6 +239,8 @@ export interface WorkerChild {
   pid: number;
   child: ChildProcess;
   stop(): Promise<void>;
+  /** Throws, with the end of its output, if the worker has exited: a wait on it would never end. */
+  assertAlive(): void;
 }
 
 /**
@@ -281,7 +283,11 @@ export async function startWorkerChild(env: Record<string, string>): Promise<Wor
     await stop();
     throw err;
   }
-  return { pid: child.pid!, child, stop };
+  const assertAlive = () => {
+    if (child.exitCode === null && child.signalCode === null) return;
+    throw new Error(`the worker process exited (${child.exitCode ?? child.signalCode}):\n${tail}`);
+  };
+  return { pid: child.pid!, child, stop, assertAlive };
 }
 
 /** The SDK shuts a worker down by itself on SIGINT/SIGTERM; a second shutdown() would throw. */

@@ -53,6 +53,12 @@ const envSchema = z.object({
    * delay before a killed worker's contacts move to a live one (Temporal's default is 10 s).
    */
   WORKER_STICKY_TIMEOUT_MS: z.coerce.number().int().min(100).default(2_000),
+  /**
+   * A workflow bundle written by `npm run build` (scripts/build-workflow-bundle.ts). Without it the
+   * worker bundles its workflows with webpack at start, which takes seconds and leaves the
+   * bundler's memory in the process; with it the worker loads the file as it is.
+   */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   /** Workflows kept in the worker's cache (SDK default: from the heap size); ~200 KiB each. */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   /** Workflow task slots (SDK default 40) and activity slots (SDK default 100). */

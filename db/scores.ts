@@ -56,67 +56,6 @@ export async function readCurrentScores(
   return new Map(rows.map((r) => [r.profile_id, r.score]));
 }
 
-export async function saveScores(
-  db: Queryable,
-  accountId: string,
-  contactId: string,
-  scores: readonly ProfileScore[],
-): Promise<void> {
-  if (scores.length === 0) return;
-  await db.query(
-    `INSERT INTO contact_scores (account_id, contact_id, profile_id, score, profile_version)
-     SELECT $1, $2, s.profile_id, s.score, s.version
-     FROM jsonb_to_recordset($3::jsonb) AS s(profile_id text, score integer, version integer)
-     ON CONFLICT (account_id, contact_id, profile_id) DO UPDATE
-       SET score = EXCLUDED.score, profile_version = EXCLUDED.profile_version, updated_at = now()
-       WHERE (contact_scores.score, contact_scores.profile_version) IS DISTINCT FROM (EXCLUDED.score, EXCLUDED.profile_version)`,
-    [
-      accountId,
-      contactId,
-      JSON.stringify(scores.map((s) => ({ profile_id: s.profileId, score: s.score, version: s.version }))),
-    ],
-  );
-}
-
-/**
- * Inserts ledger rows; a row that is already there (a retried write) is skipped, never doubled.
- * `rescore`: the rows re-state applied interactions under a new profile version (no engagement).
- */
-export async function appendLedger(
-  db: Queryable,
-  accountId: string,
-  contactId: string,
-  changes: readonly LedgerChange[],
-  opts: { rescore?: boolean } = {},
-): Promise<number> {
-  if (changes.length === 0) return 0;
-  const { rowCount } = await db.query(
-    `INSERT INTO score_ledger (account_id, contact_id, profile_id, profile_version, interaction_id, rule_id, delta, score_after, expires_at, rescore)
-     SELECT $1, $2, c.profile_id, c.profile_version, c.interaction_id, c.rule_id, c.delta, c.score_after, c.expires_at, $4
-     FROM jsonb_to_recordset($3::jsonb)
-       AS c(profile_id text, profile_version integer, interaction_id text, rule_id text, delta integer, score_after integer,
-            expires_at timestamptz)
-     ON CONFLICT (account_id, contact_id, profile_id, profile_version, interaction_id, rule_id) DO NOTHING`,
-    [
-      accountId,
-      contactId,
-      JSON.stringify(
-        changes.map((c) => ({
-          profile_id: c.profileId,
-          profile_version: c.profileVersion,
-          interaction_id: c.interactionId,
-          rule_id: c.ruleId,
-          delta: c.delta,
-          score_after: c.scoreAfter,
-          expires_at: c.expiresAt ?? null,
-        })),
-      ),
-      opts.rescore ?? false,
-    ],
-  );
-  return rowCount ?? 0;
-}
-
 export interface RuleBreakdown {
   ruleId: string;
   description: string | null;
@@ -179,25 +118,41 @@ export async function readLedger(
   );
 }
 
-/** One contact's ledger rows, for appendLedgerForContacts. */
+/**
+ * Every contact's items as rows tagged with its `contact_id`: what a statement reads with
+ * jsonb_to_recordset, so a page of contacts is written in one round trip.
+ */
+function rowsByContact<E extends { contactId: string }, T>(
+  entries: readonly E[],
+  itemsOf: (entry: E) => readonly T[],
+  toRow: (item: T) => Record<string, unknown>,
+): Record<string, unknown>[] {
+  return entries.flatMap((entry) =>
+    itemsOf(entry).map((item) => ({ contact_id: entry.contactId, ...toRow(item) })),
+  );
+}
+
+/** One contact's ledger rows, for appendLedger. */
 export interface ContactLedgerChanges {
   contactId: string;
   changes: readonly LedgerChange[];
 }
 
 /**
- * appendLedger for many contacts in one statement: a re-score page writes its ledger rows at once
- * instead of one round trip per contact. Same conflict rule: a row already there is skipped.
+ * Inserts ledger rows for any number of contacts in one statement (a re-score page writes a page
+ * of contacts at once); a row that is already there (a retried write) is skipped, never doubled.
+ * `rescore`: the rows re-state applied interactions under a new profile version (no engagement).
  */
-export async function appendLedgerForContacts(
+export async function appendLedger(
   db: Queryable,
   accountId: string,
   entries: readonly ContactLedgerChanges[],
   opts: { rescore?: boolean } = {},
 ): Promise<number> {
-  const rows = entries.flatMap(({ contactId, changes }) =>
-    changes.map((c) => ({
-      contact_id: contactId,
+  const rows = rowsByContact(
+    entries,
+    (e) => e.changes,
+    (c) => ({
       profile_id: c.profileId,
       profile_version: c.profileVersion,
       interaction_id: c.interactionId,
@@ -205,7 +160,7 @@ export async function appendLedgerForContacts(
       delta: c.delta,
       score_after: c.scoreAfter,
       expires_at: c.expiresAt ?? null,
-    })),
+    }),
   );
   if (rows.length === 0) return 0;
   const { rowCount } = await db.query(
@@ -220,19 +175,22 @@ export async function appendLedgerForContacts(
   return rowCount ?? 0;
 }
 
-/** saveScores for many contacts in one statement (a re-score page); unchanged rows are not rewritten. */
-export async function saveScoresForContacts(
+/** One contact's scores, for saveScores. */
+export interface ContactScores {
+  contactId: string;
+  scores: readonly ProfileScore[];
+}
+
+/** The contacts' scores in one statement (a re-score page); unchanged rows are not rewritten. */
+export async function saveScores(
   db: Queryable,
   accountId: string,
-  entries: ReadonlyArray<{ contactId: string; scores: readonly ProfileScore[] }>,
+  entries: readonly ContactScores[],
 ): Promise<void> {
-  const rows = entries.flatMap(({ contactId, scores }) =>
-    scores.map((s) => ({
-      contact_id: contactId,
-      profile_id: s.profileId,
-      score: s.score,
-      version: s.version,
-    })),
+  const rows = rowsByContact(
+    entries,
+    (e) => e.scores,
+    (s) => ({ profile_id: s.profileId, score: s.score, version: s.version }),
   );
   if (rows.length === 0) return;
   await db.query(

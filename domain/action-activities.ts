@@ -2,6 +2,7 @@ import type {
   ActionOutcome,
   CampaignAction,
   CreateTaskAction,
+  LeaveCampaignAction,
   ModifyScoreAction,
   SendEmailAction,
   SegmentAction,
@@ -10,27 +11,38 @@ import type {
   WebhookAction,
 } from './actions';
 
+/** The action each action activity takes. */
+export interface ActionOf {
+  sendEmail: SendEmailAction;
+  sendSms: SendSmsAction;
+  addTag: TagAction;
+  removeTag: TagAction;
+  createTask: CreateTaskAction;
+  addToCampaign: CampaignAction;
+  removeFromCampaign: CampaignAction;
+  /** Skipped with reason `recovered` when the trigger's condition no longer holds on the current score. */
+  leaveCampaignUnlessRecovered: LeaveCampaignAction;
+  segmentByCurrentScore: SegmentAction;
+  modifyEngagementScore: ModifyScoreAction;
+  /** Throws a non-retryable WebhookRejected when the receiver answers 4xx or the address is refused. */
+  sendWebhook: WebhookAction;
+}
+
+export type ActionActivityName = keyof ActionOf;
+
 /**
  * The action activities as automation workflows call them. `createActivities` (activities/index.ts)
- * must satisfy this interface; the automations proxy it (workflows/automations/action-proxies.ts)
- * and their tests hand the worker their own implementation of it.
+ * must satisfy this type; the automations proxy it (workflows/automations/action-proxies.ts)
+ * and their tests hand the worker their own implementation of it. Every action activity takes its
+ * action and answers the outcome recorded under the action's key (domain/actions.ts).
  */
-export interface ActionActivities {
-  sendEmail(action: SendEmailAction): Promise<ActionOutcome>;
-  sendSms(action: SendSmsAction): Promise<ActionOutcome>;
-  addTag(action: TagAction): Promise<ActionOutcome>;
-  removeTag(action: TagAction): Promise<ActionOutcome>;
-  createTask(action: CreateTaskAction): Promise<ActionOutcome>;
-  addToCampaign(action: CampaignAction): Promise<ActionOutcome>;
-  removeFromCampaign(action: CampaignAction): Promise<ActionOutcome>;
-  segmentByCurrentScore(action: SegmentAction): Promise<ActionOutcome>;
-  modifyEngagementScore(action: ModifyScoreAction): Promise<ActionOutcome>;
-  /** Throws a non-retryable WebhookRejected when the receiver answers 4xx or the address is refused. */
-  sendWebhook(action: WebhookAction): Promise<ActionOutcome>;
+export type ActionActivities = {
+  [A in ActionActivityName]: (action: ActionOf[A]) => Promise<ActionOutcome>;
+} & {
   readContactForAutomation(contact: ContactRef): Promise<ContactForAutomation>;
   /** An operator cancelled the automation: its steps not reached are recorded as skipped with `reason`. */
   recordStepsNotTaken(record: StepsNotTaken): Promise<void>;
-}
+};
 
 export interface StepsNotTaken extends ContactRef {
   steps: { step: string; actionKey: string }[];

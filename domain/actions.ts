@@ -42,6 +42,15 @@ export interface CampaignAction extends ActionBase {
   campaignId: string;
 }
 
+/**
+ * Take the contact out of `campaignId` only while the condition of trigger `triggerId` still holds
+ * on its current score: a step that stalled past the contact's recovery must not undo what a newer
+ * automation run decided.
+ */
+export interface LeaveCampaignAction extends CampaignAction {
+  triggerId: string;
+}
+
 /** Move the contact to the campaign of the band its current score (under `profileId`) falls in. */
 export interface SegmentAction extends ActionBase {
   profileId: string;

@@ -1,3 +1,4 @@
+import { histogramOf, type Bin, type Histogram } from './histogram';
 import type { ScorableInteraction } from './rule-matching';
 import { computeScoreChanges, type LiveProfile } from './score-computation';
 import type { Trigger, TriggerCondition } from './trigger';
@@ -9,10 +10,6 @@ import { conditionHolds } from './trigger-evaluation';
  * asks for the summary at the end, so memory holds two numbers per contact, not interactions.
  */
 
-/** Histogram bins when the caller names no width: at most this many, of a round width. */
-export const AUTO_BINS = 20;
-/** A requested width that would need more bins than this is widened (and the answer says so). */
-export const MAX_BINS = 1_000;
 export const DEFAULT_TOP = 10;
 export const MAX_TOP = 100;
 
@@ -36,11 +33,7 @@ export interface ScoreStats {
   median: number | null;
 }
 
-export interface HistogramBin {
-  /** Inclusive. */
-  from: number;
-  /** Exclusive. */
-  to: number;
+export interface HistogramBin extends Bin {
   draft: number;
   current: number;
 }
@@ -75,7 +68,7 @@ export interface SimulationSummary {
   draft: ScoreStats;
   /** Over the contacts with a live score; `empty` counts those without (profile never published). */
   current: ScoreStats & { empty: number };
-  histogram: { binWidth: number; requestedBinWidth?: number; bins: HistogramBin[] };
+  histogram: Histogram<HistogramBin>;
   triggers: TriggerImpact[];
   /** The contacts that would move most, largest |delta| first (ties by id); unmoved ones are left out. */
   movers: Mover[];
@@ -96,57 +89,23 @@ function stats(values: readonly number[]): ScoreStats {
   };
 }
 
-/** The smallest of 1, 2, 5, 10, 20, 50, ... that is at least `raw`. */
-export function roundBinWidth(raw: number): number {
-  if (!(raw > 1)) return 1;
-  let magnitude = 10 ** Math.floor(Math.log10(raw));
-  for (;;) {
-    for (const step of [1, 2, 5]) if (step * magnitude >= raw) return step * magnitude;
-    magnitude *= 10;
-  }
-}
-
 /**
- * Bins of one width over both distributions, so they compare bin by bin; empty bins in between
- * are kept (it is a histogram). Bins start at multiples of the width.
+ * Bins of one width over both distributions, so they compare bin by bin (domain/histogram.ts).
  */
 export function buildHistogram(
   draft: readonly number[],
   current: readonly number[],
   requestedBinWidth?: number,
 ): SimulationSummary['histogram'] {
-  const all = [...draft, ...current];
-  if (all.length === 0) {
-    return {
-      binWidth: requestedBinWidth ?? 1,
-      ...(requestedBinWidth !== undefined && { requestedBinWidth }),
-      bins: [],
-    };
-  }
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of all) {
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  const binsFor = (width: number) => Math.floor(max / width) - Math.floor(min / width) + 1;
-  const limit = requestedBinWidth === undefined ? AUTO_BINS : MAX_BINS;
-  let binWidth = requestedBinWidth ?? roundBinWidth((max - min + 1) / AUTO_BINS);
-  while (binsFor(binWidth) > limit) binWidth = roundBinWidth(binWidth + 1);
-  const first = Math.floor(min / binWidth);
-  const bins: HistogramBin[] = Array.from({ length: binsFor(binWidth) }, (_, i) => ({
-    from: (first + i) * binWidth,
-    to: (first + i + 1) * binWidth,
-    draft: 0,
-    current: 0,
-  }));
-  for (const v of draft) bins[Math.floor(v / binWidth) - first]!.draft += 1;
-  for (const v of current) bins[Math.floor(v / binWidth) - first]!.current += 1;
-  return {
-    binWidth,
-    ...(requestedBinWidth !== undefined && requestedBinWidth !== binWidth && { requestedBinWidth }),
-    bins,
-  };
+  return histogramOf(
+    [...draft, ...current],
+    requestedBinWidth,
+    (range): HistogramBin => ({ ...range, draft: 0, current: 0 }),
+    (bin, index) => {
+      if (index < draft.length) bin.draft += 1;
+      else bin.current += 1;
+    },
+  );
 }
 
 const byMove = (a: Mover, b: Mover) =>

@@ -19,8 +19,15 @@ import { findTemporalCli } from '../stack/temporal-binaries';
 import { startEmbeddedPostgres } from '../stack/embedded-postgres';
 import { startTemporalDevServer } from '../stack/temporal-dev-server';
 import { createWorker } from '../worker/create-worker';
-import { adjustScore, deliverInteractions } from '../clients/contact-workflow';
-import { contactScoreQuery, interactionsReceivedSignal } from '../workflows/definitions';
+import {
+  adjustScore,
+  contactWorkflowHandle,
+  contactWorkflowStart,
+  deliverInteractions,
+  readContactWorkflow,
+} from '../clients/contact-workflow';
+import type { ContactScoreView } from '../domain/scoring-messages';
+import type { contactScoringWorkflow } from '../workflows';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
 const HISTORIES = path.resolve(__dirname, '..', 'test', 'histories');
@@ -50,16 +57,12 @@ const scenarios: Scenario[] = [
     // Three signals and a hand-off: signal, activity, search attributes, continue-as-new.
     file: 'contact-scoring-continue-as-new.json',
     contactId: 'ada',
-    async run({ db, client, workflowId, contactId }) {
-      const handle = await client.workflow.start('contactScoringWorkflow', {
-        workflowId,
-        taskQueue: TASK_QUEUE,
-        args: [{ accountId: 'rec', contactId, maxSignalsPerRun: 3 }],
-      });
+    async run({ db, client, contactId }) {
+      const handle = await startContactWorkflow(client, contactId, 3);
       for (const [i, type] of ['email_opened', 'email_clicked', 'tag_added', 'payment_succeeded'].entries()) {
-        await deliver(db, client, workflowId, contactId, `rec-${i}`, type);
+        await deliver(db, client, contactId, `rec-${i}`, type);
       }
-      await until(client, workflowId, (v) => v.runNumber >= 2 && v.appliedCount === 4);
+      await until(client, contactId, (v) => v.runNumber >= 2 && v.appliedCount === 4);
       return handle.firstExecutionRunId;
     },
   },
@@ -112,7 +115,7 @@ const scenarios: Scenario[] = [
     // external queue here; the start is what the contact workflow records.
     file: 'contact-scoring-external-automation.json',
     contactId: 'hedy',
-    async run({ db, client, workflowId, contactId }) {
+    async run({ db, client, contactId }) {
       const own = triggerSchema.parse({
         id: 'own',
         profileId: 'engagement',
@@ -123,15 +126,11 @@ const scenarios: Scenario[] = [
       });
       await saveTrigger(db, 'rec', own);
       try {
-        const handle = await client.workflow.start('contactScoringWorkflow', {
-          workflowId,
-          taskQueue: TASK_QUEUE,
-          args: [{ accountId: 'rec', contactId }],
-        });
-        await deliver(db, client, workflowId, contactId, 'h-1', 'email_clicked');
-        await until(client, workflowId, (v) => v.appliedCount === 1 && v.recentAutomations.length === 1);
-        await deliver(db, client, workflowId, contactId, 'h-2', 'payment_succeeded');
-        await until(client, workflowId, (v) => v.appliedCount === 2 && v.recentAutomations.length === 2);
+        const handle = await startContactWorkflow(client, contactId);
+        await deliver(db, client, contactId, 'h-1', 'email_clicked');
+        await until(client, contactId, (v) => v.appliedCount === 1 && v.recentAutomations.length === 1);
+        await deliver(db, client, contactId, 'h-2', 'payment_succeeded');
+        await until(client, contactId, (v) => v.appliedCount === 2 && v.recentAutomations.length === 2);
         return handle.firstExecutionRunId;
       } finally {
         // Triggers are per account: the other scenarios must not see this one when re-recorded.
@@ -159,13 +158,9 @@ const scenarios: Scenario[] = [
 
 /** See the scenario: returns the run started after the Terminate, once it has started fire 2. */
 async function terminateThenFire({ db, client, workflowId, contactId }: ScenarioContext) {
-  const handle = await client.workflow.start('contactScoringWorkflow', {
-    workflowId,
-    taskQueue: TASK_QUEUE,
-    args: [{ accountId: 'rec', contactId }],
-  });
-  await deliver(db, client, workflowId, contactId, 'l-1', 'payment_succeeded');
-  await until(client, workflowId, (v) => v.triggerStates.reward?.fires === 1);
+  const handle = await startContactWorkflow(client, contactId);
+  await deliver(db, client, contactId, 'l-1', 'payment_succeeded');
+  await until(client, contactId, (v) => v.triggerStates.reward?.fires === 1);
   await client.workflow.getHandle(`${workflowId}/trigger:reward/1`).result();
   await handle.terminate('recording a terminate');
   const occurredAt = new Date().toISOString();
@@ -175,7 +170,7 @@ async function terminateThenFire({ db, client, workflowId, contactId }: Scenario
   await deliverInteractions(client, TASK_QUEUE, 'rec', contactId, [
     { id: 'l-2', type: 'email_opened', occurredAt },
   ]);
-  await until(client, workflowId, (v) => v.appliedCount === 2 && v.triggerStates.reward?.fires === 1);
+  await until(client, contactId, (v) => v.appliedCount === 2 && v.triggerStates.reward?.fires === 1);
   await adjustScore(
     client,
     TASK_QUEUE,
@@ -188,37 +183,40 @@ async function terminateThenFire({ db, client, workflowId, contactId }: Scenario
       actor: 'recorder',
     },
   );
-  await deliver(db, client, workflowId, contactId, 'l-3', 'payment_succeeded');
-  await until(client, workflowId, (v) => v.triggerStates.reward?.fires === 2);
+  await deliver(db, client, contactId, 'l-3', 'payment_succeeded');
+  await until(client, contactId, (v) => v.triggerStates.reward?.fires === 2);
   await client.workflow.getHandle(`${workflowId}/trigger:reward/2`).result();
-  return { workflowId, runId: (await client.workflow.getHandle(workflowId).describe()).runId };
+  return {
+    workflowId,
+    runId: (await contactWorkflowHandle(client, { accountId: 'rec', contactId }).describe()).runId,
+  };
 }
 
 /** See the scenario: returns the run the reset made, once it has started fire 2. */
 async function resetAfterFire({ db, client, workflowId, contactId }: ScenarioContext) {
-  await client.workflow.start('contactScoringWorkflow', {
-    workflowId,
-    taskQueue: TASK_QUEUE,
-    args: [{ accountId: 'rec', contactId }],
-  });
-  await deliver(db, client, workflowId, contactId, 'h-1', 'email_opened');
-  await until(client, workflowId, (v) => v.appliedCount === 1);
-  await deliver(db, client, workflowId, contactId, 'h-2', 'payment_succeeded');
-  await until(client, workflowId, (v) => v.triggerStates.reward?.fires === 1);
+  await startContactWorkflow(client, contactId);
+  await deliver(db, client, contactId, 'h-1', 'email_opened');
+  await until(client, contactId, (v) => v.appliedCount === 1);
+  await deliver(db, client, contactId, 'h-2', 'payment_succeeded');
+  await until(client, contactId, (v) => v.triggerStates.reward?.fires === 1);
   await client.workflow.getHandle(`${workflowId}/trigger:reward/1`).result();
-  const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  const events =
+    (await contactWorkflowHandle(client, { accountId: 'rec', contactId }).fetchHistory()).events ?? [];
   const firing = events.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)!
     .startChildWorkflowExecutionInitiatedEventAttributes!.workflowTaskCompletedEventId;
   const { runId } = await client.workflowService.resetWorkflowExecution({
     namespace: 'default',
-    workflowExecution: { workflowId, runId: (await client.workflow.getHandle(workflowId).describe()).runId },
+    workflowExecution: {
+      workflowId,
+      runId: (await contactWorkflowHandle(client, { accountId: 'rec', contactId }).describe()).runId,
+    },
     reason: 'recording a reset',
     workflowTaskFinishEventId: firing,
     requestId: `reset-${workflowId}`,
   });
   await until(
     client,
-    workflowId,
+    contactId,
     (v) => v.triggerStates.reward?.fires === 1 && v.recentAutomations.length === 1,
   );
   await adjustScore(
@@ -233,69 +231,60 @@ async function resetAfterFire({ db, client, workflowId, contactId }: ScenarioCon
       actor: 'recorder',
     },
   );
-  await deliver(db, client, workflowId, contactId, 'h-3', 'payment_succeeded');
-  await until(client, workflowId, (v) => v.triggerStates.reward?.fires === 2);
+  await deliver(db, client, contactId, 'h-3', 'payment_succeeded');
+  await until(client, contactId, (v) => v.triggerStates.reward?.fires === 2);
   await client.workflow.getHandle(`${workflowId}/trigger:reward/2`).result();
   return { workflowId, runId: runId };
 }
 
 /** A payment (the reward trigger fires), a manual -3 through the update, two opens and a hand-off. */
 async function triggerAndAdjustment(
-  { db, client, workflowId, contactId }: ScenarioContext,
+  { db, client, contactId }: ScenarioContext,
   prefix: string,
   adjustmentId: string,
 ): Promise<string> {
-  const handle = await client.workflow.start('contactScoringWorkflow', {
-    workflowId,
-    taskQueue: TASK_QUEUE,
-    args: [{ accountId: 'rec', contactId, maxSignalsPerRun: 3 }],
-  });
-  await deliver(db, client, workflowId, contactId, `${prefix}-1`, 'payment_succeeded');
-  await until(client, workflowId, (v) => v.appliedCount === 1);
+  const handle = await startContactWorkflow(client, contactId, 3);
+  await deliver(db, client, contactId, `${prefix}-1`, 'payment_succeeded');
+  await until(client, contactId, (v) => v.appliedCount === 1);
   await adjustScore(
     client,
     TASK_QUEUE,
     { accountId: 'rec', contactId },
     { adjustmentId, profileId: 'engagement', points: -3, reason: 'recording', actor: 'recorder' },
   );
-  await deliver(db, client, workflowId, contactId, `${prefix}-2`, 'email_opened');
-  await deliver(db, client, workflowId, contactId, `${prefix}-3`, 'email_opened');
-  await until(client, workflowId, (v) => v.runNumber >= 2 && v.appliedCount === 4);
+  await deliver(db, client, contactId, `${prefix}-2`, 'email_opened');
+  await deliver(db, client, contactId, `${prefix}-3`, 'email_opened');
+  await until(client, contactId, (v) => v.runNumber >= 2 && v.appliedCount === 4);
   return handle.firstExecutionRunId;
 }
 
-async function deliver(
-  db: Db,
-  client: Client,
-  workflowId: string,
-  contactId: string,
-  id: string,
-  type: string,
-) {
+async function deliver(db: Db, client: Client, contactId: string, id: string, type: string) {
   const occurredAt = new Date().toISOString();
   await insertInteractions(db, 'rec', contactId, [
     { id, type, occurredAt, attributes: type === 'tag_added' ? { tag: 'vip' } : {} },
   ]);
-  await client.workflow.getHandle(workflowId).signal(interactionsReceivedSignal, [{ id, type, occurredAt }]);
+  await deliverInteractions(client, TASK_QUEUE, 'rec', contactId, [{ id, type, occurredAt }]);
   await new Promise((r) => setTimeout(r, 300));
 }
 
-async function until(
-  client: Client,
-  workflowId: string,
-  done: (view: Awaited<ReturnType<typeof query>>) => boolean,
-) {
+async function until(client: Client, contactId: string, done: (view: ContactScoreView) => boolean) {
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const view = await query(client, workflowId);
+    const view = await readContactWorkflow(client, { accountId: 'rec', contactId });
     if (done(view)) return;
     if (Date.now() > deadline) throw new Error(`unexpected recording state ${JSON.stringify(view)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 
-const query = (client: Client, workflowId: string) =>
-  client.workflow.getHandle(workflowId).query(contactScoreQuery);
+/** Started as the gateway starts it; a low `maxSignalsPerRun` makes the hand-off come early. */
+function startContactWorkflow(client: Client, contactId: string, maxSignalsPerRun?: number) {
+  const start = contactWorkflowStart(TASK_QUEUE, { accountId: 'rec', contactId });
+  return client.workflow.start<typeof contactScoringWorkflow>('contactScoringWorkflow', {
+    ...start,
+    args: [{ ...start.args[0], maxSignalsPerRun }],
+  });
+}
 
 async function main(): Promise<void> {
   const force = process.argv.includes('--force');

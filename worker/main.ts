@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     webhook: { allowPrivate: env.PULSE_WEBHOOK_ALLOW_PRIVATE, timeoutMs: env.PULSE_WEBHOOK_TIMEOUT_MS },
     mailer: createMailer({ smtpUrl: env.SMTP_URL, from: env.SMTP_FROM, db }),
     tuning: workerTuningFrom(env),
+    ...(env.WORKFLOW_BUNDLE_PATH && { workflowBundle: { codePath: env.WORKFLOW_BUNDLE_PATH } }),
   });
   // Idempotent: every worker start-up brings the Schedule to this configuration.
   await ensureReconcilerSchedule(new Client({ connection, namespace: temporalSettings.namespace }), {

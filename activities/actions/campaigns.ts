@@ -2,9 +2,11 @@ import { moveCampaignMember } from '../../db/campaign-memberships';
 import type { Db } from '../../db/pool';
 import { z } from 'zod';
 import { readScoreRows } from '../../db/scores';
-import type { ActionOutcome, SegmentAction } from '../../domain/actions';
+import { getTrigger } from '../../db/triggers';
+import type { ActionOutcome, LeaveCampaignAction, SegmentAction } from '../../domain/actions';
 import { bandFor, scoreBandSchema } from '../../domain/automations/campaign-segmentation';
 import { entityIdSchema } from '../../domain/ids';
+import { conditionHolds } from '../../domain/trigger-evaluation';
 import { actionBaseSchema, parseInput, runRecordedAction } from './action-log';
 
 const segmentSchema = actionBaseSchema.extend({
@@ -48,6 +50,50 @@ export function createSegmentByCurrentScore(db: Db) {
           state: 'done',
           detail: `score ${score ?? 'empty'}: ${where}${left.length > 0 ? `; left ${left.join(', ')}` : ''}`,
         };
+      },
+    );
+  };
+}
+
+const leaveSchema = actionBaseSchema.extend({
+  campaignId: entityIdSchema,
+  triggerId: entityIdSchema,
+});
+
+/**
+ * Leaving a campaign sets state, so it follows "the latest state wins" like segmentation: it acts
+ * only while the condition that fired its trigger still holds on the contact's current score, read
+ * under the contact's lock. A review that stalled while the contact recovered (and a newer
+ * segmentation run moved it to a better band's campaign) is skipped as `recovered` instead of
+ * undoing that run. A trigger deleted since its fire leaves nothing newer to go by: the fire stands.
+ */
+export function createLeaveCampaignUnlessRecovered(db: Db) {
+  return async function leaveCampaignUnlessRecovered(input: LeaveCampaignAction): Promise<ActionOutcome> {
+    const { actionKey, accountId, contactId, campaignId, triggerId } = parseInput(
+      leaveSchema,
+      input,
+      'leaveCampaignUnlessRecovered',
+    );
+    return runRecordedAction(
+      db,
+      { accountId, actionKey, contactId, kind: 'remove_from_campaign' },
+      async (tx) => {
+        const trigger = (await getTrigger(tx, accountId, triggerId))?.trigger;
+        if (trigger !== undefined) {
+          const rows = await readScoreRows(tx, accountId, contactId);
+          const score = rows.find((r) => r.profileId === trigger.profileId)?.score ?? null;
+          if (!conditionHolds(trigger.condition, score)) {
+            const { op } = trigger.condition;
+            const condition = 'value' in trigger.condition ? `${op} ${trigger.condition.value}` : op;
+            return {
+              state: 'skipped',
+              reason: 'recovered',
+              detail: `score ${score ?? 'empty'}: ${triggerId} (${condition}) no longer holds; stays in ${campaignId}`,
+            };
+          }
+        }
+        const left = await moveCampaignMember(tx, 'leave', { accountId, campaignId, contactId });
+        return { state: 'done', detail: left ? 'removed' : 'not_member' };
       },
     );
   };

@@ -2,7 +2,7 @@ import type { Db } from '../../db/pool';
 import type { ActionActivities } from '../../domain/action-activities';
 import type { Mailer } from '../mailer';
 import type { SmsProvider } from '../sms-provider';
-import { createSegmentByCurrentScore } from './campaigns';
+import { createLeaveCampaignUnlessRecovered, createSegmentByCurrentScore } from './campaigns';
 import { DEFAULT_SENDING_LEASE_MS } from './delivery';
 import { createSendEmail } from './email';
 import { createMembershipActions } from './memberships';
@@ -55,6 +55,7 @@ export function createActionActivities({
     ...createMembershipActions(db),
     createTask: createCreateTask(db),
     segmentByCurrentScore: createSegmentByCurrentScore(db),
+    leaveCampaignUnlessRecovered: createLeaveCampaignUnlessRecovered(db),
     recordStepsNotTaken: createRecordStepsNotTaken(db),
     sendWebhook: createSendWebhook({
       db,

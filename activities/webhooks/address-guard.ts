@@ -10,45 +10,45 @@ import { BlockList, isIP } from 'node:net';
  * (rebinding) cannot slip through.
  */
 
-const REFUSED_V4: readonly [string, number, string][] = [
-  ['0.0.0.0', 8, 'this network'],
-  ['10.0.0.0', 8, 'private'],
-  ['100.64.0.0', 10, 'carrier-grade NAT'],
-  ['127.0.0.0', 8, 'loopback'],
-  ['169.254.0.0', 16, 'link-local (cloud metadata)'],
-  ['172.16.0.0', 12, 'private'],
-  ['192.0.0.0', 24, 'IETF protocol assignments'],
-  ['192.168.0.0', 16, 'private'],
-  ['198.18.0.0', 15, 'benchmarking'],
-  ['224.0.0.0', 4, 'multicast'],
-  ['240.0.0.0', 4, 'reserved'],
-];
-const REFUSED_V6: readonly [string, number, string][] = [
-  ['::', 128, 'unspecified'],
-  ['::1', 128, 'loopback'],
+/** Every refused range, IPv4 and IPv6 alike: the family is the network address's own. */
+const REFUSED_RANGES: readonly [cidr: string, label: string][] = [
+  ['0.0.0.0/8', 'this network'],
+  ['10.0.0.0/8', 'private'],
+  ['100.64.0.0/10', 'carrier-grade NAT'],
+  ['127.0.0.0/8', 'loopback'],
+  ['169.254.0.0/16', 'link-local (cloud metadata)'],
+  ['172.16.0.0/12', 'private'],
+  ['192.0.0.0/24', 'IETF protocol assignments'],
+  ['192.168.0.0/16', 'private'],
+  ['198.18.0.0/15', 'benchmarking'],
+  ['224.0.0.0/4', 'multicast'],
+  ['240.0.0.0/4', 'reserved'],
+  ['::/128', 'unspecified'],
+  ['::1/128', 'loopback'],
   // Dotted ones (::ffff:10.0.0.1) are judged as the IPv4 address they carry; any other form is refused.
-  ['::ffff:0:0', 96, 'IPv4-mapped'],
-  ['fc00::', 7, 'unique local (private)'],
-  ['fe80::', 10, 'link-local'],
-  ['ff00::', 8, 'multicast'],
-  ['64:ff9b::', 96, 'NAT64'],
-  ['2001:db8::', 32, 'documentation'],
+  ['::ffff:0:0/96', 'IPv4-mapped'],
+  ['fc00::/7', 'unique local (private)'],
+  ['fe80::/10', 'link-local'],
+  ['ff00::/8', 'multicast'],
+  ['64:ff9b::/96', 'NAT64'],
+  ['2001:db8::/32', 'documentation'],
 ];
 
-function blockListOf(ranges: readonly [string, number, string][], family: 'ipv4' | 'ipv6') {
-  return ranges.map(([network, prefix, label]) => {
-    const list = new BlockList();
-    list.addSubnet(network, prefix, family);
-    return { list, label: `${label} ${network}/${prefix}`, family };
-  });
-}
-const REFUSED = [...blockListOf(REFUSED_V4, 'ipv4'), ...blockListOf(REFUSED_V6, 'ipv6')];
+const familyOf = (address: string): 'ipv4' | 'ipv6' => (isIP(address) === 6 ? 'ipv6' : 'ipv4');
+
+const REFUSED = REFUSED_RANGES.map(([cidr, label]) => {
+  const [network, prefix] = cidr.split('/') as [string, string];
+  const family = familyOf(network);
+  const list = new BlockList();
+  list.addSubnet(network, Number(prefix), family);
+  return { list, label: `${label} ${cidr}`, family };
+});
 
 /** `::ffff:10.0.0.1` is 10.0.0.1: an IPv4-mapped address is judged as the IPv4 address it carries. */
 function unmapped(address: string): { address: string; family: 'ipv4' | 'ipv6' } {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   if (mapped) return { address: mapped[1]!, family: 'ipv4' };
-  return { address, family: isIP(address) === 6 ? 'ipv6' : 'ipv4' };
+  return { address, family: familyOf(address) };
 }
 
 /** Why an address may not be called (e.g. 'loopback 127.0.0.0/8'), or undefined when it may. */

@@ -11,6 +11,13 @@ import { temporalConfigurationProblem } from '../unavailable';
 const LANES = 8;
 /** Past this many wake-ups in flight in the process, a request waits for its own (back-pressure). */
 const MAX_IN_FLIGHT = 256;
+/**
+ * A wake-up that timed out against a Temporal that still answers (a busy server) is sent again
+ * after these delays (±25%) before it is left to the reconciler, which would take up to its
+ * interval plus its grace (about 10 s) to find it. Not when Temporal is away: the reconciler
+ * wakes everything once it is back, and retries would only queue behind the outage.
+ */
+export const WAKE_UP_RETRY_DELAYS_MS = [1_000, 3_000];
 
 export interface WakeUp {
   contactId: string;
@@ -25,8 +32,9 @@ export interface WakeUp {
  * process has succeeded (at start, or after a configuration refusal) the request waits for its
  * first wake-up, so that a namespace without Pulse's search attributes or refused credentials
  * answer 500 as they always have; and past MAX_IN_FLIGHT it waits (back-pressure). A wake-up that
- * fails releases its mark, so the next ingest for the contact signals again; the reconciler
- * remains the safety net for a contact nobody writes to again.
+ * a busy Temporal did not answer in time is sent again in the background (WAKE_UP_RETRY_DELAYS_MS);
+ * one that finally fails releases its mark, so the next ingest for the contact signals again; the
+ * reconciler remains the safety net for a contact nobody writes to again.
  */
 export function createWakeUps(deps: {
   db: Db;
@@ -38,7 +46,7 @@ export function createWakeUps(deps: {
   let proven = false;
   let inFlight = 0;
 
-  const send = async (accountId: string, wake: WakeUp): Promise<void> => {
+  const send = async (accountId: string, wake: WakeUp, attempt = 0): Promise<void> => {
     inFlight += 1;
     try {
       await deps.temporalGate.call(
@@ -47,18 +55,35 @@ export function createWakeUps(deps: {
       );
       proven = true;
     } catch (err) {
-      await releaseWakeUp(deps.db, accountId, wake.contactId, wake.mark).catch(() => undefined);
       if (temporalConfigurationProblem(err)) {
+        await releaseWakeUp(deps.db, accountId, wake.contactId, wake.mark).catch(() => undefined);
         proven = false;
         throw err;
       }
+      const delay = WAKE_UP_RETRY_DELAYS_MS[attempt];
+      if (delay !== undefined && !deps.temporalGate.closing && (await deps.temporalGate.reachable())) {
+        // The mark stays while the retry waits, so ingests for the contact keep coalescing on it.
+        retryLater(accountId, wake, attempt + 1, delay * (0.75 + Math.random() / 2));
+        return;
+      }
+      await releaseWakeUp(deps.db, accountId, wake.contactId, wake.mark).catch(() => undefined);
       deps.logger.warn(
-        { err, accountId, contactId: wake.contactId },
+        { err, accountId, contactId: wake.contactId, attempts: attempt + 1 },
         'wake-up not sent; the next ingest or the reconciler will send it',
       );
     } finally {
       inFlight -= 1;
     }
+  };
+
+  const retryLater = (accountId: string, wake: WakeUp, attempt: number, delayMs: number): void => {
+    const timer = setTimeout(() => {
+      if (deps.temporalGate.closing) return; // the reconciler of the next process finds it
+      send(accountId, wake, attempt).catch((err: unknown) =>
+        deps.logger.error({ err, accountId }, 'wake-up refused by Temporal; check its configuration'),
+      );
+    }, delayMs);
+    timer.unref();
   };
 
   const sendAll = async (accountId: string, wakeUps: readonly WakeUp[]): Promise<void> => {

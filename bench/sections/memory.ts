@@ -105,6 +105,7 @@ export async function measureWorkerMemory(
       if (errors > 0) throw new Error(`${errors} signalWithStart calls failed: ${String(firstError)}`);
       const startSeconds = (now() - started) / 1000;
       await ctx.until('every workflow applied its interaction', 250, async () => {
+        worker.assertAlive();
         const c = await interactionCounts(stack.db, account.accountId);
         return c.pending === 0 ? c : undefined;
       });

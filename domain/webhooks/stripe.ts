@@ -18,18 +18,40 @@ const emailSchema = z.string().max(320).nullish();
 const currencySchema = z.string().regex(/^[a-zA-Z]{3}$/, 'a three-letter ISO currency code');
 const minorAmountSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-const paymentIntentSchema = z.looseObject({
-  amount_received: minorAmountSchema,
-  currency: currencySchema,
-  receipt_email: emailSchema,
-});
+/** What Pulse reads of a payment, whichever Stripe object carries it. */
+interface Payment {
+  minor: number;
+  currency: string;
+  email: string | null;
+  phone: string | null;
+}
 
-const invoiceSchema = z.looseObject({
-  amount_paid: minorAmountSchema,
-  currency: currencySchema,
-  customer_email: emailSchema,
-  customer_phone: z.string().max(40).nullish(),
-});
+/** Each handled event type's `data.object`, read as the payment it reports. */
+const PAYMENT_OF: Record<(typeof STRIPE_EVENT_TYPES)[number], z.ZodType<Payment>> = {
+  'payment_intent.succeeded': z
+    .looseObject({ amount_received: minorAmountSchema, currency: currencySchema, receipt_email: emailSchema })
+    .transform((intent) => ({
+      minor: intent.amount_received,
+      currency: intent.currency,
+      email: intent.receipt_email ?? null,
+      phone: null,
+    })),
+  'invoice.paid': z
+    .looseObject({
+      amount_paid: minorAmountSchema,
+      currency: currencySchema,
+      customer_email: emailSchema,
+      customer_phone: z.string().max(40).nullish(),
+    })
+    .transform((invoice) => ({
+      minor: invoice.amount_paid,
+      currency: invoice.currency,
+      email: invoice.customer_email ?? null,
+      phone: invoice.customer_phone ?? null,
+    })),
+};
+
+const isHandled = (type: string): type is keyof typeof PAYMENT_OF => Object.hasOwn(PAYMENT_OF, type);
 
 /** Stripe's currencies without a minor unit, and those with three decimals (its docs' lists). */
 const ZERO_DECIMAL = new Set('bif clp djf gnf jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf'.split(' '));
@@ -54,30 +76,9 @@ const typeSchema = z.looseObject({ type: z.string() });
 /** `event` is what stripe.webhooks.constructEvent returned (signature already checked). */
 export function mapStripeEvent(event: unknown): MappedWebhook {
   const { type } = typeSchema.parse(event);
-  if (!(STRIPE_EVENT_TYPES as readonly string[]).includes(type)) return { events: [], ignored: 1 };
-  let envelope: { id: string; created: number };
-  let payment: { minor: number; currency: string; email: string | null; phone: string | null };
-  if (type === 'invoice.paid') {
-    const parsed = envelopeOf(invoiceSchema).parse(event);
-    const invoice = parsed.data.object;
-    envelope = parsed;
-    payment = {
-      minor: invoice.amount_paid,
-      currency: invoice.currency,
-      email: invoice.customer_email ?? null,
-      phone: invoice.customer_phone ?? null,
-    };
-  } else {
-    const parsed = envelopeOf(paymentIntentSchema).parse(event);
-    const intent = parsed.data.object;
-    envelope = parsed;
-    payment = {
-      minor: intent.amount_received,
-      currency: intent.currency,
-      email: intent.receipt_email ?? null,
-      phone: null,
-    };
-  }
+  if (!isHandled(type)) return { events: [], ignored: 1 };
+  const envelope = envelopeOf(PAYMENT_OF[type]).parse(event);
+  const payment = envelope.data.object;
   return {
     ignored: 0,
     events: [

@@ -15,7 +15,7 @@ import { runSchemathesis } from '../support/schemathesis';
 const SEED = 20261202;
 const MAX_EXAMPLES = Number(process.env.SCHEMATHESIS_MAX_EXAMPLES ?? 20);
 const REQUEST_TIMEOUT_S = 10;
-const RUN_LIMIT_MS = 6 * 60_000;
+const RUN_LIMIT_MS = Number(process.env.SCHEMATHESIS_RUN_LIMIT_MS ?? 6 * 60_000);
 const REPORT_DIR = path.join(__dirname, '..', '..', 'test-artifacts', 'schemathesis');
 
 let h: Harness;

@@ -1,12 +1,14 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { PoolClient } from 'pg';
+import { Client, type WorkflowClientInterceptor } from '@temporalio/client';
 import { temporalSettingsAt } from '../../config/temporal-connection';
 import { lazyApiTemporalClient } from '../../config/temporal';
 import { refreshScores, wakeContact } from '../../clients/contact-workflow';
 import { storeInteractions, storeInteractionsIn } from '../../db/ingest';
 import { readWakeRequest } from '../../db/wake-requests';
 import { contactWorkflowId } from '../../domain/ids';
+import { WAKE_UP_TIMEOUT_MS } from '../../api/temporal-gate';
 import type { Interaction } from '../../domain/interaction';
 import { anInteraction } from '../support/builders';
 import { eventually } from '../support/eventually';
@@ -244,6 +246,51 @@ describe('coalesced wake-ups', () => {
     await sleep(STALE_SECONDS * 1000);
     await post(c, opened()); // the mark went stale: this one signals and delivers all seven
     await allAppliedOnce(c, 7);
+  }, 60_000);
+
+  it('when a busy Temporal does not answer a wake-up in time, then the API sends it again by itself and the interaction is applied with no further traffic', async () => {
+    const warm = await aContact();
+    const c = await aContact();
+    // An API whose Temporal client, for this contact's first signal only, hangs past the wake-up
+    // deadline and then fails as a busy server's call does: the signal never reaches the server.
+    const target = contactWorkflowId(c.account.accountId, c.contactId);
+    let stalled = 0;
+    const stallFirst: WorkflowClientInterceptor = {
+      async signalWithStart(input, next) {
+        if (input.options.workflowId === target && stalled++ === 0) {
+          await sleep(WAKE_UP_TIMEOUT_MS + 500);
+          throw Object.assign(new Error('Deadline exceeded'), {
+            code: 4,
+            details: 'Deadline exceeded',
+            metadata: {},
+          });
+        }
+        return next(input);
+      },
+    };
+    const temporal = new Client({
+      connection: h.client.connection,
+      namespace: h.client.options.namespace,
+      interceptors: { workflow: [stallFirst] },
+    });
+    const api = await startApi({ db: h.db, temporal, taskQueue: h.taskQueue });
+    try {
+      const viaApi = (x: Contact) => accountVia(api.baseUrl, x.account.accountId, x.account.keys);
+      // The process has a signal through first, so the request no longer waits for its wake-up.
+      expect(
+        (await viaApi(warm).call('POST', `/contacts/${warm.contactId}/interactions`, opened())).status,
+      ).toBe(202);
+      const one = opened();
+      const started = Date.now();
+      expect((await viaApi(c).call('POST', `/contacts/${c.contactId}/interactions`, one)).status).toBe(202);
+      expect(Date.now() - started).toBeLessThan(WAKE_UP_TIMEOUT_MS);
+      await allAppliedOnce(c, 1);
+      expect(stalled).toBe(2); // the stalled signal, then its retry
+      const { signals: received } = await signals(c);
+      expect(received).toEqual([{ name: 'interactionsReceived', ids: [one.id] }]);
+    } finally {
+      await api.close();
+    }
   }, 60_000);
 
   it('when more interactions wait than one pass takes (1,000), then the mark stays until the inbox is empty and one signal delivers them all', async () => {

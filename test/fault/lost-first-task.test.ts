@@ -1,5 +1,5 @@
 import { contactWorkflowId } from '../../domain/ids';
-import { readContactWorkflow } from '../../clients/contact-workflow';
+import { contactWorkflowStart, readContactWorkflow } from '../../clients/contact-workflow';
 import { anInteraction } from '../support/builders';
 import { eventually } from '../support/eventually';
 import { rulesFor } from '../support/fault-kit';
@@ -108,10 +108,10 @@ describe('a worker dies after a committed pass, before its workflow task complet
     const dying = dyingWorker('handed', 2);
     await dying.ready;
     // Two signals per run: the second hands over before its pass, which the next run makes.
+    const start = contactWorkflowStart(h.taskQueue, { accountId: account.accountId, contactId: 'handed' });
     await h.client.workflow.start('contactScoringWorkflow', {
-      workflowId: contactWorkflowId(account.accountId, 'handed'),
-      taskQueue: h.taskQueue,
-      args: [{ accountId: account.accountId, contactId: 'handed', maxSignalsPerRun: 2 }],
+      ...start,
+      args: [{ ...start.args[0], maxSignalsPerRun: 2 }],
     });
     await send(account, 'handed', 'email_opened'); // 0 → 1
     await eventually(async () =>

@@ -6,8 +6,8 @@ import { findFreePorts } from '../../stack/free-port';
 
 /**
  * `npm start` stopped with Ctrl-C, as a terminal does it: SIGINT to the whole foreground process
- * group (npm, tsx, the start script). The embedded servers run in process groups of their own, so
- * the script stops API → worker (drained) → Temporal → Postgres itself, quickly and quietly.
+ * group (npm, its shell, the start script). The embedded servers run in process groups of their
+ * own, so the script stops API → worker (drained) → Temporal → Postgres itself, quickly and quietly.
  */
 const STOP_LIMIT_MS = 10_000;
 const root = path.resolve(__dirname, '..', '..');
@@ -18,7 +18,17 @@ interface LogLine {
   time: number;
 }
 
-it('when the npm start process group gets SIGINT, then API, worker, Temporal and Postgres stop in that order within seconds, with no warning and nothing left running', async () => {
+interface NpmStart {
+  child: ReturnType<typeof spawn>;
+  dataDir: string;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** The process group: npm, its shell and the start script. */
+  group: number;
+}
+
+/** `npm start` on a data dir and ports of its own, running ("Pulse is running."). */
+async function startNpm(): Promise<NpmStart> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-npm-start-'));
   const [api, temporal, ui, postgres, metrics] = await findFreePorts(5);
   const env: NodeJS.ProcessEnv = {
@@ -46,18 +56,37 @@ it('when the npm start process group gets SIGINT, then API, worker, Temporal and
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  const group = -child.pid!;
-  try {
-    const deadline = Date.now() + 240_000;
-    while (!output.includes('Pulse is running.')) {
-      if (child.exitCode !== null || Date.now() > deadline)
-        throw new Error(`npm start did not come up:\n${output.slice(-3000)}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
+  const started = { child, dataDir, output: () => output, exited, group: -child.pid! };
+  const deadline = Date.now() + 240_000;
+  while (!output.includes('Pulse is running.')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      cleanUp(started);
+      throw new Error(`npm start did not come up:\n${output.slice(-3000)}`);
     }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return started;
+}
+
+function cleanUp({ child, group, dataDir }: NpmStart): void {
+  if (child.exitCode === null && child.signalCode === null) process.kill(group, 'SIGKILL');
+  spawnSync('pkill', ['-KILL', '-f', dataDir]);
+}
+
+/** Nothing that ran on this data dir (postgres -D, temporal --db-filename) is left. */
+function leftRunning(dataDir: string): string {
+  return spawnSync('pgrep', ['-af', dataDir], { encoding: 'utf8' }).stdout.trim();
+}
+
+it('when the npm start process group gets SIGINT, then API, worker, Temporal and Postgres stop in that order within seconds, with no warning and nothing left running', async () => {
+  const npm = await startNpm();
+  const { dataDir, exited, group } = npm;
+  try {
     const asked = Date.now();
     process.kill(group, 'SIGINT');
     const { code, signal } = await exited;
     const tookMs = Date.now() - asked;
+    const output = npm.output();
     fs.writeFileSync(path.join(dataDir, 'npm-start.out'), output); // for a failing run
 
     const lines: LogLine[] = output
@@ -81,11 +110,29 @@ it('when the npm start process group gets SIGINT, then API, worker, Temporal and
     expect(output).not.toContain('start failed');
     expect(tookMs).toBeLessThan(STOP_LIMIT_MS);
     process.stdout.write(`npm start stopped in ${tookMs} ms after SIGINT to its process group\n`);
-    // Nothing that ran on this data dir (postgres -D, temporal --db-filename) is left.
-    expect(spawnSync('pgrep', ['-f', dataDir]).status).toBe(1);
+    expect(leftRunning(dataDir)).toBe('');
   } finally {
-    if (child.exitCode === null && child.signalCode === null) process.kill(group, 'SIGKILL');
-    spawnSync('pkill', ['-KILL', '-f', dataDir]);
+    cleanUp(npm);
+  }
+}, 300_000);
+
+it('when SIGTERM comes again and again while it stops, then it still ends with nothing left running (no embedded Postgres, no Temporal)', async () => {
+  const npm = await startNpm();
+  try {
+    // A supervisor that repeats itself: the second SIGTERM arrives mid-stop, the third makes the
+    // start script exit at once; the servers it started must not outlive it either way.
+    for (let i = 0; i < 3; i++) {
+      process.kill(npm.group, 'SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    await npm.exited;
+    const deadline = Date.now() + STOP_LIMIT_MS;
+    while (leftRunning(npm.dataDir) !== '' && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    fs.writeFileSync(path.join(npm.dataDir, 'npm-start.out'), npm.output()); // for a failing run
+    expect(leftRunning(npm.dataDir)).toBe('');
+  } finally {
+    cleanUp(npm);
   }
 }, 300_000);
 

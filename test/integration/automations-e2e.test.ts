@@ -1,9 +1,9 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { contactWorkflowStart } from '../../clients/contact-workflow';
 import { DEFAULT_RULES } from '../../domain/default-rules';
 import { contactWorkflowId } from '../../domain/ids';
 import { automationStatusQuery } from '../../workflows/automations/definitions';
 import { contactScoreQuery, interactionsReceivedSignal } from '../../workflows/definitions';
-import { accountAttribute, contactAttribute } from '../../workflows/search-attributes';
 import { anInteraction, uniqueId } from '../support/builders';
 import { eventually } from '../support/eventually';
 import { startHarness, type Harness, type TestAccount } from '../support/harness';
@@ -39,27 +39,19 @@ async function exists(workflowId: string): Promise<boolean> {
   }
 }
 
-async function storeAndSignal(
-  account: TestAccount,
-  workflowId: string,
-  type: string,
-  maxSignalsPerRun: number,
-) {
+async function storeAndSignal(account: TestAccount, type: string, maxSignalsPerRun: number) {
   const interaction = anInteraction({ type });
   await h.db.query(
     `INSERT INTO interactions (account_id, contact_id, id, type, occurred_at, attributes) VALUES ($1, 'c1', $2, $3, $4, '{}')`,
     [account.accountId, interaction.id, type, interaction.occurredAt],
   );
+  // The gateway's start, with a hand-off after `maxSignalsPerRun` signals.
+  const start = contactWorkflowStart(h.taskQueue, { accountId: account.accountId, contactId: 'c1' });
   await h.client.workflow.signalWithStart('contactScoringWorkflow', {
-    workflowId,
-    taskQueue: h.taskQueue,
-    args: [{ accountId: account.accountId, contactId: 'c1', maxSignalsPerRun }],
+    ...start,
+    args: [{ ...start.args[0], maxSignalsPerRun }],
     signal: interactionsReceivedSignal,
     signalArgs: [[{ id: interaction.id, type, occurredAt: interaction.occurredAt }]],
-    typedSearchAttributes: [
-      { key: accountAttribute, value: account.accountId },
-      { key: contactAttribute, value: 'c1' },
-    ],
   });
 }
 
@@ -72,9 +64,9 @@ describe('automations started by the contact workflow', () => {
       automation: 'reward_offer',
     });
     // Two signals per run: the first crosses the threshold and fires, the second makes the run hand over.
-    await storeAndSignal(account, workflowId, 'payment_succeeded', 2);
+    await storeAndSignal(account, 'payment_succeeded', 2);
     await eventually(async () => expect(await exists(childId(workflowId, 'reward', 1))).toBe(true));
-    await storeAndSignal(account, workflowId, 'email_opened', 2);
+    await storeAndSignal(account, 'email_opened', 2);
     const next = await eventually(async () => {
       const view = await h.client.workflow.getHandle(workflowId).query(contactScoreQuery);
       expect(view.runNumber).toBe(2);
@@ -85,7 +77,7 @@ describe('automations started by the contact workflow', () => {
     expect(next.recentAutomations).toEqual([childId(workflowId, 'reward', 1)]);
     await h.client.workflow.getHandle(childId(workflowId, 'reward', 1)).result();
 
-    await storeAndSignal(account, workflowId, 'email_clicked', 2); // still above: no crossing
+    await storeAndSignal(account, 'email_clicked', 2); // still above: no crossing
     await eventually(async () =>
       expect((await h.client.workflow.getHandle(workflowId).query(contactScoreQuery)).appliedCount).toBe(3),
     );

@@ -610,6 +610,7 @@ describe('answering the provider in time', () => {
       reachable: () => Promise.resolve(true),
       call: () => new Promise<never>(() => undefined),
       drain: () => Promise.resolve(),
+      closing: false,
     };
     const receipt = await receiveWebhook(
       {

@@ -10,6 +10,8 @@ import { contactWorkflowId } from '../../domain/ids';
 import { contactScoreQuery } from '../../workflows/definitions';
 import type { Queryable } from '../../db/pool';
 import { createProfile, publishProfile } from '../../db/profiles';
+import { saveTrigger } from '../../db/triggers';
+import { triggerSchema } from '../../domain/trigger';
 import { anInteraction, uniqueId } from '../support/builders';
 import { setScore } from '../support/contact-seeds';
 import { eventually } from '../support/eventually';
@@ -29,6 +31,8 @@ const BANDS = [
 
 /** Set while a test wants the first segmentation run's first campaign action held back. */
 let holdFirstRun: Promise<void> | undefined;
+/** Set while a test wants the first review run's leave-campaign steps held back. */
+let holdReview: Promise<void> | undefined;
 
 let h: Harness;
 beforeAll(async () => {
@@ -36,12 +40,15 @@ beforeAll(async () => {
     <A extends { actionKey: string }, R>(act: (a: A) => Promise<R>) =>
     async (a: A) => {
       if (holdFirstRun && a.actionKey.includes('/trigger:segment/1/')) await holdFirstRun;
+      if (holdReview && a.actionKey.includes('/trigger:review/1/leave-campaign:')) await holdReview;
       return act(a);
     };
   h = await startHarness({
     overrideActivities: (real) => ({
       segmentByCurrentScore: hold(real.segmentByCurrentScore),
       addToCampaign: hold(real.addToCampaign),
+      removeFromCampaign: hold(real.removeFromCampaign),
+      leaveCampaignUnlessRecovered: hold(real.leaveCampaignUnlessRecovered),
     }),
   });
 });
@@ -109,6 +116,72 @@ describe('segmentByCurrentScore (on Postgres)', () => {
   });
 });
 
+describe('leaveCampaignUnlessRecovered (on Postgres)', () => {
+  const env = new MockActivityEnvironment({}, { logger: new DefaultLogger('ERROR') });
+
+  /** A member of `vip` with `score`, reviewed by trigger `review` (lte 0) unless `withTrigger` is false. */
+  async function leaveAt(score: number | null, withTrigger = true) {
+    const accountId = uniqueId('acct');
+    const contactId = uniqueId('c');
+    await ensureAccount(h.db, accountId, accountId);
+    await upsertContact(h.db, accountId, { id: contactId });
+    await createProfile(h.db, accountId, { id: 'engagement', name: 'E', rules: [] });
+    await publishProfile(h.db, accountId, 'engagement', 'test');
+    if (score !== null) await setScore(h.db, accountId, contactId, 'engagement', score);
+    if (withTrigger) {
+      const trigger = triggerSchema.parse({
+        id: 'review',
+        profileId: 'engagement',
+        condition: { op: 'lte', value: 0 },
+        reentry: { policy: 'once' },
+        automation: 'inactive_contact_review',
+        input: { leaveCampaigns: ['vip'] },
+      });
+      await saveTrigger(h.db, accountId, trigger);
+    }
+    const actions = createActionActivities({
+      db: h.db,
+      mailer: createOutboxMailer(h.db),
+      sms: createOutboxSmsProvider(h.db),
+    });
+    await env.run(actions.addToCampaign, {
+      accountId,
+      contactId,
+      actionKey: uniqueId('k'),
+      campaignId: 'vip',
+    });
+    const action = {
+      accountId,
+      contactId,
+      actionKey: uniqueId('leave'),
+      campaignId: 'vip',
+      triggerId: 'review',
+    };
+    const outcome = await env.run(actions.leaveCampaignUnlessRecovered, action);
+    // A retry reports the first outcome and changes nothing, whatever the score did since.
+    expect(await env.run(actions.leaveCampaignUnlessRecovered, action)).toEqual(outcome);
+    return { outcome, campaigns: await campaignsOf(h.db, accountId, contactId) };
+  }
+
+  it('when the trigger’s condition still holds on the current score, then the contact leaves', async () => {
+    const { outcome, campaigns } = await leaveAt(-5);
+    expect(outcome).toMatchObject({ status: 'done', detail: 'removed' });
+    expect(campaigns).toEqual([]);
+  });
+
+  it('when the current score no longer meets it (5, not lte 0), then the step is skipped as recovered and the contact stays', async () => {
+    const { outcome, campaigns } = await leaveAt(5);
+    expect(outcome).toMatchObject({ status: 'skipped', reason: 'recovered' });
+    expect(campaigns).toEqual(['vip']);
+  });
+
+  it('when the trigger was deleted since it fired, then its fire stands and the contact leaves', async () => {
+    const { outcome, campaigns } = await leaveAt(5, false);
+    expect(outcome).toMatchObject({ status: 'done', detail: 'removed' });
+    expect(campaigns).toEqual([]);
+  });
+});
+
 describe('overlapping segmentation runs, end to end', () => {
   it('when an older run resumes after a newer one finished, then the contact stays in its current band', async () => {
     const account = await h.newAccount();
@@ -147,6 +220,59 @@ describe('overlapping segmentation runs, end to end', () => {
     const runOne = h.client.workflow.getHandle(`contact:${account.accountId}:ada/trigger:segment/1`);
     await runOne.result();
     expect(await campaignsOf(h.db, account.accountId, 'ada')).toEqual(['standard']);
+  });
+});
+
+describe('a review that stalls past a newer segmentation, end to end', () => {
+  it('when the contact recovered before the review acts, then the review leaves it in its current band', async () => {
+    const account = await h.newAccount();
+    const profile = {
+      id: 'engagement',
+      name: 'E',
+      rules: rulesFor({ email_bounced: -10, email_clicked: 80 }),
+    };
+    expect((await account.call('POST', '/profiles', profile)).status).toBe(201);
+    expect((await account.call('POST', '/profiles/engagement/publish')).status).toBe(201);
+    const segment = {
+      id: 'segment',
+      profileId: 'engagement',
+      condition: { op: 'is_not_empty' },
+      mode: 'every_change',
+      reentry: { policy: 'always' },
+      automation: 'campaign_segmentation',
+      input: { bands: BANDS },
+    };
+    const review = {
+      id: 'review',
+      profileId: 'engagement',
+      condition: { op: 'lt', value: 0 },
+      reentry: { policy: 'once' },
+      automation: 'inactive_contact_review',
+      input: { leaveCampaigns: ['standard', 'vip'] },
+    };
+    expect((await account.call('POST', '/triggers', segment)).status).toBe(201);
+    expect((await account.call('POST', '/triggers', review)).status).toBe(201);
+    expect((await account.call('POST', '/contacts', { id: 'cy' })).status).toBe(201);
+
+    let release!: () => void;
+    holdReview = new Promise((resolve) => (release = resolve));
+    try {
+      // empty → -10: the review fires (held before leaving) and segmentation puts cy in nurture;
+      // then -10 → 70: a newer segmentation run puts cy in vip.
+      await account.call('POST', '/contacts/cy/interactions', anInteraction({ type: 'email_bounced' }));
+      await eventually(async () =>
+        expect(await campaignsOf(h.db, account.accountId, 'cy')).toEqual(['nurture']),
+      );
+      await account.call('POST', '/contacts/cy/interactions', anInteraction({ type: 'email_clicked' }));
+      await eventually(async () => expect(await campaignsOf(h.db, account.accountId, 'cy')).toEqual(['vip']));
+    } finally {
+      release();
+      holdReview = undefined;
+    }
+    // The review resumes with its old fire (score -10): the contact is no longer inactive.
+    const reviewRun = h.client.workflow.getHandle(`contact:${account.accountId}:cy/trigger:review/1`);
+    await reviewRun.result();
+    expect(await campaignsOf(h.db, account.accountId, 'cy')).toEqual(['vip']);
   });
 });
 

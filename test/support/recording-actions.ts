@@ -1,5 +1,11 @@
 import { Context } from '@temporalio/activity';
-import type { ActionActivities, ContactForAutomation, ContactRef } from '../../domain/action-activities';
+import type {
+  ActionActivities,
+  ActionActivityName,
+  ActionOf,
+  ContactForAutomation,
+  ContactRef,
+} from '../../domain/action-activities';
 import type { ActionOutcome } from '../../domain/actions';
 import { blocksAllChannels } from '../../domain/automation-status';
 
@@ -10,8 +16,7 @@ import { blocksAllChannels } from '../../domain/automation-status';
  * so `effects` is what a contact would have seen and `calls` is every attempt the worker made.
  */
 
-export type ActionName = Exclude<keyof ActionActivities, 'readContactForAutomation' | 'recordStepsNotTaken'>;
-type AnyAction = Parameters<ActionActivities[ActionName]>[0];
+type AnyAction = ActionOf[ActionActivityName];
 
 export interface RecordedCall {
   activity: keyof ActionActivities;
@@ -22,7 +27,7 @@ export interface RecordedCall {
 }
 
 export interface Effect {
-  activity: ActionName;
+  activity: ActionActivityName;
   action: AnyAction;
   outcome: ActionOutcome;
 }
@@ -74,12 +79,12 @@ export class RecordingActions {
     return this.calls.filter((c) => c.activity === activity);
   }
 
-  effectsOf(activity: ActionName): AnyAction[] {
+  effectsOf(activity: ActionActivityName): AnyAction[] {
     return this.effects.filter((e) => e.activity === activity).map((e) => e.action);
   }
 
   /** Activity name + action argument, in the order they took effect. */
-  actionsTaken(): Array<[ActionName, AnyAction]> {
+  actionsTaken(): Array<[ActionActivityName, AnyAction]> {
     return this.effects.map((e) => [e.activity, e.action]);
   }
 
@@ -103,6 +108,7 @@ export class RecordingActions {
       createTask: (a) => this.act('createTask', a),
       addToCampaign: (a) => this.act('addToCampaign', a),
       removeFromCampaign: (a) => this.act('removeFromCampaign', a),
+      leaveCampaignUnlessRecovered: (a) => this.act('leaveCampaignUnlessRecovered', a),
       segmentByCurrentScore: (a) => this.act('segmentByCurrentScore', a),
       modifyEngagementScore: (a) => this.act('modifyEngagementScore', a),
       sendWebhook: (a) => this.act('sendWebhook', a),
@@ -121,7 +127,7 @@ export class RecordingActions {
 
   /** `apply` changes the contact and returns a reason to skip, or null when the action was done. */
   private async act(
-    activity: ActionName,
+    activity: ActionActivityName,
     action: AnyAction,
     apply: (contact: ContactForAutomation) => string | null = () => null,
   ): Promise<ActionOutcome> {

@@ -1,11 +1,6 @@
 import type { LiveProfile } from '../../domain/score-computation';
-import {
-  buildHistogram,
-  MAX_BINS,
-  roundBinWidth,
-  SimulationAccumulator,
-  simulateContactScore,
-} from '../../domain/simulation';
+import { MAX_BINS, roundBinWidth } from '../../domain/histogram';
+import { buildHistogram, SimulationAccumulator, simulateContactScore } from '../../domain/simulation';
 import { triggerSchema, type Trigger } from '../../domain/trigger';
 import { aRule, anInteraction } from '../support/builders';
 

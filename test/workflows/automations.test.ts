@@ -488,7 +488,7 @@ describe('campaignSegmentationWorkflow', () => {
 });
 
 describe('inactiveContactReviewWorkflow', () => {
-  it('tags the contact for review and takes it out of the given campaigns', async () => {
+  it('tags the contact for review and takes it out of the given campaigns unless it recovered', async () => {
     const input = anAutomationInput({
       score: null,
       params: { leaveCampaigns: ['spring-promo', 'newsletter'] },
@@ -499,12 +499,22 @@ describe('inactiveContactReviewWorkflow', () => {
     expect(actions.actionsTaken()).toEqual([
       ['addTag', { ...contact, actionKey: `${workflowId}/tag`, tag: 'needs-review' }],
       [
-        'removeFromCampaign',
-        { ...contact, actionKey: `${workflowId}/leave-campaign:spring-promo`, campaignId: 'spring-promo' },
+        'leaveCampaignUnlessRecovered',
+        {
+          ...contact,
+          actionKey: `${workflowId}/leave-campaign:spring-promo`,
+          campaignId: 'spring-promo',
+          triggerId: input.triggerId,
+        },
       ],
       [
-        'removeFromCampaign',
-        { ...contact, actionKey: `${workflowId}/leave-campaign:newsletter`, campaignId: 'newsletter' },
+        'leaveCampaignUnlessRecovered',
+        {
+          ...contact,
+          actionKey: `${workflowId}/leave-campaign:newsletter`,
+          campaignId: 'newsletter',
+          triggerId: input.triggerId,
+        },
       ],
     ]);
     expect(status.phase).toBe('completed');

@@ -5,7 +5,9 @@ import { beginAutomation, readParams } from './automation-run';
 
 /**
  * Data cleaning for a contact whose score is empty: tag it for review and, if asked, take it out
- * of active campaigns. It sends nothing, so do-not-disturb does not stop it.
+ * of active campaigns. It sends nothing, so do-not-disturb does not stop it. Leaving a campaign
+ * is state, so it waits for nothing stale: each leave re-checks the trigger's condition on the
+ * current score (a contact that recovered meanwhile stays where a newer segmentation put it).
  */
 export async function inactiveContactReviewWorkflow(input: AutomationInput): Promise<AutomationStatus> {
   const params = readParams(inactiveContactReview, input);
@@ -25,8 +27,14 @@ export async function inactiveContactReviewWorkflow(input: AutomationInput): Pro
     for (const campaignId of params.leaveCampaigns) {
       await automation.act(
         leaveStep(campaignId),
-        (actionKey, labelled) => labelled.removeFromCampaign({ ...contact, actionKey, campaignId }),
-        `Take ${contact.contactId} out of campaign ${campaignId}`,
+        (actionKey, labelled) =>
+          labelled.leaveCampaignUnlessRecovered({
+            ...contact,
+            actionKey,
+            campaignId,
+            triggerId: input.triggerId,
+          }),
+        `Take ${contact.contactId} out of campaign ${campaignId} unless no longer inactive`,
       );
     }
   });
