@@ -87,7 +87,8 @@ export function withAddress(settings: TemporalSettings, address: string): Tempor
     ...settings,
     address,
     connection: { ...settings.connection, address },
-    summary: settings.summary.replace(/^\S+/, address),
+    // The summary starts with the address, or with "(no address)", which is two words.
+    summary: settings.summary.replace(/^(\(no address\)|\S+)/, address),
   };
 }
 

@@ -42,9 +42,10 @@ async function main(): Promise<void> {
     }
     process.exit(code);
   };
-  // Ctrl-C signals npm, tsx and this process together, and some relay it again: a repeat is
-  // ignored while the orderly stop runs (dying on it would leave the servers behind); a third
-  // one exits at once, and the servers are signalled from their 'exit' handlers.
+  // Ctrl-C signals npm, its shell and this process together (package.json runs this script with
+  // `node --import tsx`, not the tsx CLI, whose relay SIGKILLs a child slow to acknowledge). A
+  // repeat is ignored while the orderly stop runs (dying on it would leave the servers behind); a
+  // third one exits at once, and the servers are signalled from their 'exit' handlers.
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;

@@ -6,8 +6,8 @@ import { findFreePorts } from '../../stack/free-port';
 
 /**
  * `npm start` stopped with Ctrl-C, as a terminal does it: SIGINT to the whole foreground process
- * group (npm, tsx, the start script). The embedded servers run in process groups of their own, so
- * the script stops API → worker (drained) → Temporal → Postgres itself, quickly and quietly.
+ * group (npm, its shell, the start script). The embedded servers run in process groups of their
+ * own, so the script stops API → worker (drained) → Temporal → Postgres itself, quickly and quietly.
  */
 const STOP_LIMIT_MS = 10_000;
 const root = path.resolve(__dirname, '..', '..');
@@ -23,7 +23,7 @@ interface NpmStart {
   dataDir: string;
   output: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** The process group: npm, tsx and the start script. */
+  /** The process group: npm, its shell and the start script. */
   group: number;
 }
 
@@ -135,3 +135,49 @@ it('when SIGTERM comes again and again while it stops, then it still ends with n
     cleanUp(npm);
   }
 }, 300_000);
+
+/**
+ * The launcher in package.json is part of the orderly stop: the tsx CLI runs a script as its child
+ * and, when that child has not acknowledged a Ctrl-C within 30 ms, sends it a second SIGINT and
+ * then SIGKILL; a start script busy for longer (load, GC) died before its handler ran and left
+ * Postgres and Temporal running in their own process groups. `node --import tsx` runs the script
+ * in the process the terminal signals, with nothing in between.
+ */
+it.each(['start', 'cluster'])(
+  'when npm run %s gets Ctrl-C while its script is busy, then the script’s own SIGINT handler runs, once, and nothing kills it first',
+  async (name) => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const launch = pkg.scripts[name]!.split('&&')
+      .map((part) => part.trim())
+      .find((part) => part.includes(`scripts/${name}.ts`));
+    expect(launch).toBeDefined();
+    const command = launch!.replace(`scripts/${name}.ts`, 'test/support/busy-on-sigint.main.ts');
+    const child = spawn('sh', ['-c', command], {
+      cwd: root,
+      env: { ...process.env, PATH: `${path.join(root, 'node_modules', '.bin')}:${process.env.PATH}` },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    const ready = new Promise<void>((resolve) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('ready')) resolve();
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+    });
+    try {
+      await ready;
+      process.kill(-child.pid!, 'SIGINT');
+      await exited;
+      expect(output).toContain('handled SIGINT; received 1');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+    }
+  },
+  30_000,
+);

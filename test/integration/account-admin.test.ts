@@ -126,6 +126,22 @@ describe('API key lifecycle through the admin routes', () => {
     expect(await statusesWith(second)).toEqual([401, 401]);
   });
 
+  it('when accounts are listed or read one by one, then each shows its state, and an unknown one is 404 naming it', async () => {
+    const accountId = await anAccount();
+    await operator('PATCH', `/admin/accounts/${accountId}`, { disabled: true });
+    const list = await operator('GET', '/admin/accounts');
+    expect(list.status).toBe(200);
+    expect(list.body.accounts.find((a: { id: string }) => a.id === accountId)).toMatchObject({
+      name: `Account ${accountId}`,
+      disabledAt: expect.any(String),
+    });
+    const one = await operator('GET', `/admin/accounts/${accountId}`);
+    expect(one).toMatchObject({ status: 200, body: { id: accountId, disabledAt: expect.any(String) } });
+    const missing = await operator('GET', '/admin/accounts/no-such-account');
+    expect(missing.status).toBe(404);
+    expect(missing.body.detail).toContain('no-such-account');
+  });
+
   it('when an account is disabled, then its keys are refused on both instances at once; enabled again, they work', async () => {
     const accountId = await anAccount();
     const { body } = await operator('POST', `/admin/accounts/${accountId}/keys`, {
@@ -175,5 +191,52 @@ describe('pulse admin (straight on DATABASE_URL)', () => {
     );
     expect(badScope.code).toBe(2);
     expect(badScope.stderr).toContain('unknown scope root');
+  });
+
+  it('when an operator lists, disables and enables accounts and rotates a key, then the API follows each step at once', async () => {
+    const env = { DATABASE_URL: process.env.DATABASE_URL! };
+    const accountId = uniqueId('cli').toLowerCase();
+    expect((await pulse(['admin', 'accounts', 'create', accountId, '--name', 'Rotating'], env)).code).toBe(0);
+    const issued = await pulse(
+      ['--json', 'admin', 'keys', 'create', accountId, '--name', 'crm', '--scopes', 'write'],
+      env,
+    );
+    const first = JSON.parse(issued.stdout) as { id: string; key: string };
+
+    const disable = await pulse(['admin', 'accounts', 'disable', accountId], env);
+    expect(disable).toMatchObject({ code: 0, stderr: '' });
+    expect(disable.stdout).toContain(`Account ${accountId} is disabled since`);
+    expect(await statusesWith(first.key)).toEqual([401, 401]);
+    const listed = await pulse(['admin', 'accounts', 'list'], env);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(new RegExp(`${accountId} +Rotating +\\S+ \\S+ +disabled since`));
+    expect((await pulse(['admin', 'accounts', 'enable', accountId], env)).stdout).toContain('is enabled');
+    expect(await statusesWith(first.key)).toEqual([201, 201]);
+
+    const rotate = await pulse(
+      ['--json', 'admin', 'keys', 'rotate', accountId, first.id, '--overlap', '0'],
+      env,
+    );
+    expect(rotate).toMatchObject({ code: 0, stderr: '' });
+    const rotation = JSON.parse(rotate.stdout) as {
+      key: { id: string; key: string; scopes: string[] };
+      previous: { id: string; replacedBy: string; expiresAt: string };
+    };
+    expect(rotation.key.scopes).toEqual(['write']);
+    expect(rotation.previous).toMatchObject({ id: first.id, replacedBy: rotation.key.id });
+    // --overlap 0 ends the old key at once; the new one works on both instances.
+    expect(await statusesWith(first.key)).toEqual([401, 401]);
+    expect(await statusesWith(rotation.key.key)).toEqual([201, 201]);
+    const keys = await pulse(['admin', 'keys', 'list', accountId], env);
+    expect(keys.stdout).toMatch(new RegExp(`${first.id} .* expired `));
+    expect(keys.stdout).toMatch(new RegExp(`${rotation.key.id} .* live\\n`));
+    expect(keys.stdout).not.toContain(rotation.key.key);
+
+    const again = await pulse(['admin', 'keys', 'rotate', accountId, first.id], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('revoked or expired');
+    const unknown = await pulse(['admin', 'accounts', 'disable', 'no-such-account'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no-such-account');
   });
 });

@@ -80,6 +80,11 @@ server_name = "pulse.a1b2c.tmprl.cloud"
     expect(withAddress(overridden, '127.0.0.1:7233').connection.address).toBe('127.0.0.1:7233');
   });
 
+  it('when npm start fills in the address of its own server, then the summary names that address once (not "(no address)" half replaced)', () => {
+    const s = withAddress(loadTemporalSettings({ HOME }), '127.0.0.1:40715');
+    expect(s.summary).toBe('127.0.0.1:40715 namespace default, plaintext');
+  });
+
   it('when the profile or a file is missing, or the address is not host:port, then a ConfigError names what to fix', () => {
     const file = configFile('[profile.default]\naddress = "localhost:7233"\n');
     expect(() =>
