@@ -1,5 +1,5 @@
 import { moveCampaignMember } from '../../db/campaign-memberships';
-import type { Db } from '../../db/pool';
+import type { Db, Queryable } from '../../db/pool';
 import { z } from 'zod';
 import { readScoreRows } from '../../db/scores';
 import { getTrigger } from '../../db/triggers';
@@ -31,8 +31,7 @@ export function createSegmentByCurrentScore(db: Db) {
       db,
       { accountId, actionKey, contactId, kind: 'segment_by_score' },
       async (tx) => {
-        const rows = await readScoreRows(tx, accountId, contactId);
-        const score = rows.find((r) => r.profileId === profileId)?.score ?? null;
+        const score = await currentScore(tx, { accountId, contactId, profileId });
         const target = bandFor(bands, score)?.campaignId;
         // Into the new campaign first, so the contact is never in none of them on the way.
         if (target !== undefined)
@@ -55,6 +54,15 @@ export function createSegmentByCurrentScore(db: Db) {
   };
 }
 
+/** The contact's score in one profile as stored now (null: empty), inside the caller's transaction. */
+async function currentScore(
+  tx: Queryable,
+  ref: { accountId: string; contactId: string; profileId: string },
+): Promise<number | null> {
+  const rows = await readScoreRows(tx, ref.accountId, ref.contactId);
+  return rows.find((r) => r.profileId === ref.profileId)?.score ?? null;
+}
+
 const leaveSchema = actionBaseSchema.extend({
   campaignId: entityIdSchema,
   triggerId: entityIdSchema,
@@ -69,19 +77,15 @@ const leaveSchema = actionBaseSchema.extend({
  */
 export function createLeaveCampaignUnlessRecovered(db: Db) {
   return async function leaveCampaignUnlessRecovered(input: LeaveCampaignAction): Promise<ActionOutcome> {
-    const { actionKey, accountId, contactId, campaignId, triggerId } = parseInput(
-      leaveSchema,
-      input,
-      'leaveCampaignUnlessRecovered',
-    );
+    const leave = parseInput(leaveSchema, input, 'leaveCampaignUnlessRecovered');
+    const { actionKey, accountId, contactId, campaignId, triggerId } = leave;
     return runRecordedAction(
       db,
       { accountId, actionKey, contactId, kind: 'remove_from_campaign' },
       async (tx) => {
         const trigger = (await getTrigger(tx, accountId, triggerId))?.trigger;
         if (trigger !== undefined) {
-          const rows = await readScoreRows(tx, accountId, contactId);
-          const score = rows.find((r) => r.profileId === trigger.profileId)?.score ?? null;
+          const score = await currentScore(tx, { accountId, contactId, profileId: trigger.profileId });
           if (!conditionHolds(trigger.condition, score)) {
             const { op } = trigger.condition;
             const condition = 'value' in trigger.condition ? `${op} ${trigger.condition.value}` : op;
