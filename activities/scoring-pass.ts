@@ -7,7 +7,7 @@ import { isPermanentDataError, permanentErrorReason } from '../db/permanent-erro
 import { withTransaction, type Db, type Queryable } from '../db/pool';
 import { listLiveProfiles } from '../db/profiles';
 import { readRuleHistory } from '../db/rule-history';
-import { recordRunStart, type RunStart } from '../db/scoring-runs';
+import { readLedgerReadTo, recordLedgerRead, recordRunStart, type RunStart } from '../db/scoring-runs';
 import { clearWakeRequest } from '../db/wake-requests';
 import { contactWorkflowId } from '../domain/ids';
 import { readAutomationActionKeys } from '../db/action-log';
@@ -98,6 +98,8 @@ async function scoringPass(
   await bringToLiveVersions(tx, input, profiles);
   const done = await work(profiles);
   const scores = await readLiveScores(tx, input, profiles);
+  const ledger = await readLedgerPath(tx, accountId, contactId, runStart?.cursor ?? input.ledgerCursor!);
+  await recordLedgerRead(tx, accountId, contactId, ledger.cursor);
   return {
     contactExists: true,
     applied: done.claimed.length,
@@ -111,7 +113,7 @@ async function scoringPass(
     appliedAdjustmentIds: done.claimed.filter((i) => i.type === SCORE_ADJUSTMENT_TYPE).map((i) => i.id),
     setAside: done.setAside,
     nextExpiryAt: await readNextExpiry(tx, accountId, contactId),
-    ledger: await readLedgerPath(tx, accountId, contactId, runStart?.cursor ?? input.ledgerCursor!),
+    ledger,
     ...(runStart && {
       runStartScores: runStart.scores,
       firesRecorded: await readFiresRecorded(tx, accountId, contactId),
@@ -132,7 +134,11 @@ async function readFiresRecorded(tx: Queryable, accountId: string, contactId: st
 }
 
 /** A profile published since this contact was last scored (or before it ever was): re-score it first. */
-async function bringToLiveVersions(tx: Queryable, input: ScoringPassInput, profiles: LiveProfile[]) {
+export async function bringToLiveVersions(
+  tx: Queryable,
+  input: Pick<ScoringPassInput, 'accountId' | 'contactId'>,
+  profiles: LiveProfile[],
+) {
   if (profiles.length === 0) return;
   const rows = await readScoreRows(tx, input.accountId, input.contactId);
   const versions = new Map(rows.map((r) => [r.profileId, r.version]));
@@ -191,9 +197,9 @@ async function wakeAnswered(tx: Queryable, input: ApplyScoringInput, taken: numb
 }
 
 /** Scores claimed interactions under the live versions and writes their effects. */
-async function score(
+export async function score(
   tx: Queryable,
-  input: ScoringPassInput,
+  input: Pick<ScoringPassInput, 'accountId' | 'contactId'>,
   profiles: LiveProfile[],
   claimed: StoredInteraction[],
 ): Promise<LedgerChange[]> {
@@ -248,17 +254,24 @@ async function readLiveScores(
   }));
 }
 
+/**
+ * Where a run without carried state starts: after the last ledger row any pass reported to a
+ * workflow, so what no workflow has seen yet (scored at ingest before this run existed) still
+ * reaches its triggers, and what an earlier run saw is not walked twice. With nothing unseen it
+ * starts from the current scores; otherwise from none, and the ledger's own "before" figures
+ * give each step its start (domain/ledger-path.ts).
+ */
 async function readRunStart(
   tx: Queryable,
   input: ScoringPassInput,
   profiles: LiveProfile[],
 ): Promise<RunStart> {
+  const end = await readLedgerEnd(tx, input.accountId, input.contactId);
+  const readTo = (await readLedgerReadTo(tx, input.accountId, input.contactId)) ?? '0';
+  if (BigInt(readTo) < BigInt(end)) return { cursor: readTo, scores: [] };
   const rows = await readScoreRows(tx, input.accountId, input.contactId);
   const defaults = new Set(profiles.filter((p) => p.isDefault).map((p) => p.profileId));
-  return {
-    cursor: await readLedgerEnd(tx, input.accountId, input.contactId),
-    scores: rows.map((r) => ({ ...r, isDefault: defaults.has(r.profileId) })),
-  };
+  return { cursor: end, scores: rows.map((r) => ({ ...r, isDefault: defaults.has(r.profileId) })) };
 }
 
 function contactGone(): ScoringPassResult {

@@ -55,6 +55,8 @@ export interface AppDeps {
   operatorToken?: string | undefined;
   /** WAKE_MARK_STALE_SECONDS: a wake-up mark older than this is re-signalled (default 5). */
   wakeStaleSeconds?: number | undefined;
+  /** SCORE_AT_INGEST=on: score in the ingest's transaction (api/interactions/ingest-service.ts). */
+  scoreAtIngest?: { refreshAfterSeconds?: number | undefined } | undefined;
   /** The app's way to Temporal; pass one to drain its calls before closing the client. */
   temporalGate?: TemporalGate;
 }

@@ -35,6 +35,8 @@ async function main(): Promise<void> {
     rateLimit: { perSecond: env.RATE_LIMIT_INGEST_PER_SECOND, burst: env.RATE_LIMIT_INGEST_BURST },
     rateLimitStore: env.RATE_LIMIT_STORE,
     wakeStaleSeconds: env.WAKE_MARK_STALE_SECONDS,
+    scoreAtIngest:
+      env.SCORE_AT_INGEST === 'on' ? { refreshAfterSeconds: env.SCORE_AT_INGEST_REFRESH_SECONDS } : undefined,
     operatorToken: env.PULSE_OPERATOR_TOKEN,
   });
   const server: Server = app.listen(env.PORT, env.HOST, () =>

@@ -45,6 +45,8 @@ export interface BenchOptions {
   triggers: TriggerVariant[];
   /** The textbook peer (bench/peer-workflow.ts) in the ingest section. */
   peer: boolean;
+  /** SCORE_AT_INGEST for every API the bench deploys (api/interactions/ingest-service.ts). */
+  scoreAtIngest: boolean;
   bulkContacts: number;
   bulkInteractions: number;
   bulkBatch: number;
@@ -84,6 +86,7 @@ const DEFAULTS: Omit<BenchOptions, 'only' | 'quick'> = {
   ingestWorkers: ['inprocess', 'child'],
   triggers: ['off', 'on'],
   peer: true,
+  scoreAtIngest: false,
   bulkContacts: 2_000,
   bulkInteractions: 20_000,
   bulkBatch: 1_000,
@@ -171,6 +174,7 @@ const USAGE = `npx tsx bench/run.ts [flags]
   --triggers=off,on           ingest and latency without triggers and/or with the demo's triggers
                               (scripts/demo-triggers.ts) active; both by default
   --peer=on|off               the textbook peer in the ingest section (default on)
+  --score-at-ingest=on|off    the APIs score in the ingest's transaction (SCORE_AT_INGEST; default off)
   --bulk-contacts=N --bulk-interactions=M --bulk-batch=B --bulk-concurrency=C
                               bulk: M interactions over N contacts, B per POST /interactions
   --memory-profiles=default,tuned
@@ -257,6 +261,12 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       if (t !== 'off' && t !== 'on') throw new UsageError(`--triggers: "${t}" is not off or on`);
       return t;
     });
+  }
+  const scoreAtIngest = take('score-at-ingest');
+  if (scoreAtIngest !== undefined) {
+    if (scoreAtIngest !== 'on' && scoreAtIngest !== 'off')
+      throw new UsageError(`--score-at-ingest: "${scoreAtIngest}" is not on or off`);
+    base.scoreAtIngest = scoreAtIngest === 'on';
   }
   const peer = take('peer');
   if (peer !== undefined) {

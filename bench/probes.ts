@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { Db } from '../db/pool';
 import { round, summarize, type Summary } from './measure';
@@ -213,6 +213,8 @@ export function pgDelta(from: PgCounters, to: PgCounters): PgCounters {
 
 export interface HistoryProfile {
   workflowsSampled: number;
+  /** Of those sampled: workflows that did not exist (their contact needed no wake-up yet). */
+  workflowsNotStarted: number;
   signals: number;
   workflowTasks: number;
   /** Workflow tasks that timed out (a sticky queue not polled within 10 s, or a task over its deadline) or failed. */
@@ -253,11 +255,17 @@ export async function profileHistories(
   let timedOut = 0;
   let stickyTimedOut = 0;
   let failed = 0;
+  let notStarted = 0;
   for (const id of workflowIds) {
     const history = await client.workflow
       .getHandle(id)
       .fetchHistory()
-      .catch(() => undefined);
+      .catch((err: unknown) => (err instanceof WorkflowNotFoundError ? null : undefined));
+    // Never started (scored at ingest, nothing for it to do yet): a sample that cost Temporal nothing.
+    if (history === null) {
+      notStarted += 1;
+      sampled += 1;
+    }
     if (!history?.events) continue;
     sampled += 1;
     const times = new Map<number, number>();
@@ -319,6 +327,7 @@ export async function profileHistories(
   }
   return {
     workflowsSampled: sampled,
+    workflowsNotStarted: notStarted,
     signals,
     workflowTasks: wftRun.length,
     workflowTasksTimedOut: timedOut,

@@ -550,7 +550,7 @@ export function svg(r: BenchResults): string {
   y += 18;
   parts.push(
     `<text x="10" y="${y}" font-size="11" fill="#555">${esc(
-      `${r.machine.nproc} x ${r.machine.cpuModel}, ${r.machine.memTotalGiB} GiB, Node ${r.machine.node}${r.options.quick ? ' — QUICK sizes' : ''}`,
+      `${r.machine.nproc} x ${r.machine.cpuModel}, ${r.machine.memTotalGiB} GiB, Node ${r.machine.node}${r.options.quick ? ' — QUICK sizes' : ''}${r.options.scoreAtIngest ? ' — SCORE_AT_INGEST=on' : ''}`,
     )}</text>`,
   );
   y += 16;

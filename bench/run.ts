@@ -103,7 +103,10 @@ async function main(): Promise<number> {
     stack = await startStack(root, log);
     const workerPids = new Set<number>();
     const cpu = new CpuSampler(() => [...workerPids]);
-    const main = await stack.deploy(opts.worker, { apiLogLevel: opts.apiLogLevel });
+    const main = await stack.deploy(opts.worker, {
+      apiLogLevel: opts.apiLogLevel,
+      scoreAtIngest: opts.scoreAtIngest,
+    });
     workerPids.add(main.workerPid);
     results.stackStartSeconds = round((Date.now() - stackStarted) / 1000, 1);
     log(`stack ready in ${results.stackStartSeconds} s (API ${main.baseUrl}, worker ${main.mode})`);
@@ -143,7 +146,10 @@ async function main(): Promise<number> {
 
     const deployFor = async (mode: Deployment['mode']) => {
       if (mode === main.mode) return { deployment: main, stop: () => Promise.resolve() };
-      const deployment = await stack!.deploy(mode, { apiLogLevel: opts.apiLogLevel });
+      const deployment = await stack!.deploy(mode, {
+        apiLogLevel: opts.apiLogLevel,
+        scoreAtIngest: opts.scoreAtIngest,
+      });
       workerPids.add(deployment.workerPid);
       return {
         deployment,
@@ -221,7 +227,10 @@ async function main(): Promise<number> {
       try {
         results.ingestCluster = { ceilings: [], runs: [] };
         await ingestSection(ctx, cluster, results.ingestCluster, [opts.worker], async (mode) => {
-          const deployment = await cluster.deploy(mode, { apiLogLevel: opts.apiLogLevel });
+          const deployment = await cluster.deploy(mode, {
+            apiLogLevel: opts.apiLogLevel,
+            scoreAtIngest: opts.scoreAtIngest,
+          });
           workerPids.add(deployment.workerPid);
           return {
             deployment,
@@ -408,7 +417,7 @@ function printSummary(r: BenchResults): void {
   const m = r.machine;
   const out = [
     '',
-    `Pulse benchmark, ${r.startedAt}${r.options.quick ? ' (QUICK sizes: a smoke check, not the figures)' : ''}`,
+    `Pulse benchmark, ${r.startedAt}${r.options.quick ? ' (QUICK sizes: a smoke check, not the figures)' : ''}${r.options.scoreAtIngest ? ', SCORE_AT_INGEST=on' : ''}`,
     `machine: nproc ${m.nproc}, ${m.cpuModel}, ${m.memTotalGiB} GiB RAM, Node ${m.node}, kernel ${m.kernel}`,
     `took ${r.durationSeconds} s (servers up in ${r.stackStartSeconds ?? '—'} s)`,
     '',

@@ -50,7 +50,7 @@ export interface Stack {
   /** The Temporal client the APIs use (one connection, as in `npm start`). */
   temporal: Client;
   connection: NativeConnection;
-  deploy(mode: WorkerMode, opts?: { apiLogLevel?: string }): Promise<Deployment>;
+  deploy(mode: WorkerMode, opts?: DeployOptions): Promise<Deployment>;
   /** A worker for benchmark-only workflows (the noop ceiling, ...), with its own bundle and task queue. */
   startBenchWorker(
     name: string,
@@ -129,7 +129,7 @@ export async function startStack(
         bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietBundlerLogger }),
       ));
 
-    const deploy = async (mode: WorkerMode, opts: { apiLogLevel?: string } = {}): Promise<Deployment> => {
+    const deploy = async (mode: WorkerMode, opts: DeployOptions = {}): Promise<Deployment> => {
       const taskQueue = `bench-${mode}-${randomUUID().slice(0, 8)}`;
       const ownStops: Array<() => Promise<unknown>> = [];
       const stopDeployment = async () => {
@@ -176,7 +176,15 @@ export async function startStack(
       // The bench measures ingest, not the per-key limiter: at the default 200/s an ingest run with
       // coalesced wake-ups was refused (429) past the retries, and its score check failed.
       const unlimited = { perSecond: 1_000_000, burst: 1_000_000 };
-      const app = createApp({ db: apiDb, temporal, taskQueue, logger, rateLimit: unlimited });
+      const app = createApp({
+        db: apiDb,
+        temporal,
+        taskQueue,
+        logger,
+        rateLimit: unlimited,
+        // Refreshes are the reconciler's, which the bench does not run: they are owed, not measured.
+        scoreAtIngest: opts.scoreAtIngest ? {} : undefined,
+      });
       const http: Server = await new Promise((resolve, reject) => {
         const s = app.listen(0, '127.0.0.1', () => resolve(s)).once('error', reject);
       });
@@ -233,6 +241,11 @@ export async function startStack(
     await stopAll();
     throw err;
   }
+}
+
+export interface DeployOptions {
+  apiLogLevel?: string;
+  scoreAtIngest?: boolean;
 }
 
 export interface WorkerChild {

@@ -46,6 +46,14 @@ const envSchema = z.object({
    * signals again (db/wake-requests.ts): longer than a busy worker takes to start a pass.
    */
   WAKE_MARK_STALE_SECONDS: z.coerce.number().positive().max(3_600).default(5),
+  /**
+   * on: the API scores interactions in the ingest's transaction (visible when it answers) and
+   * signals a contact's workflow only when it must act (a trigger may fire, do-not-disturb, a
+   * backlog); the workflow's view and search attributes then trail by up to
+   * SCORE_AT_INGEST_REFRESH_SECONDS. off: every wake-up goes through the workflow's scoring pass.
+   */
+  SCORE_AT_INGEST: z.enum(['on', 'off']).default('off'),
+  SCORE_AT_INGEST_REFRESH_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
   /** postgres: one bucket per key shared by every API process; memory: per process (one API process only). */
   RATE_LIMIT_STORE: z.enum(['postgres', 'memory']).default('postgres'),
   /**

@@ -1,7 +1,7 @@
 import type { Interaction } from '../domain/interaction';
 import { withTransaction, type Db, type Queryable } from './pool';
 import { queryRows } from './query';
-import { requestWakeUps } from './wake-requests';
+import { deferRefresh, requestWakeUps } from './wake-requests';
 
 export interface IngestItem {
   contactId: string;
@@ -19,6 +19,25 @@ export interface StoredBatch {
 }
 
 /**
+ * Scores what the contacts' inboxes hold inside the ingest's transaction (SCORE_AT_INGEST; the
+ * contacts are held FOR UPDATE) and says which contacts' workflows to signal now and which to
+ * refresh later (activities/score-at-ingest.ts).
+ */
+export interface IngestScorer {
+  score(
+    tx: Queryable,
+    accountId: string,
+    contactIds: readonly string[],
+  ): Promise<{ wakeNow: string[]; refreshLater: string[] }>;
+  refreshAfterSeconds: number;
+}
+
+export interface IngestOptions {
+  wakeStaleSeconds: number;
+  scorer?: IngestScorer | undefined;
+}
+
+/**
  * Stores interactions of any of an account's contacts in one transaction: the contacts are held
  * FOR KEY SHARE first (a claiming pass in progress is waited for, and none starts before this
  * commits: see db/wake-requests.ts), then one insert statement for every item, then the wake-up
@@ -28,7 +47,7 @@ export function storeInteractions(
   db: Db,
   accountId: string,
   items: readonly IngestItem[],
-  opts: { wakeStaleSeconds: number },
+  opts: IngestOptions,
 ): Promise<StoredBatch> {
   return withTransaction(db, (tx) => storeInteractionsIn(tx, accountId, items, opts));
 }
@@ -38,14 +57,16 @@ export async function storeInteractionsIn(
   tx: Queryable,
   accountId: string,
   items: readonly IngestItem[],
-  opts: { wakeStaleSeconds: number },
+  opts: IngestOptions,
 ): Promise<StoredBatch> {
   const contactIds = [...new Set(items.map((i) => i.contactId))].sort();
   const known = new Set(
     (
       await queryRows<{ id: string }>(
         tx,
-        `SELECT id FROM contacts WHERE account_id = $1 AND id = ANY($2::text[]) ORDER BY id FOR KEY SHARE`,
+        // Scoring here takes the lock a scoring pass takes; storing alone only keeps passes out.
+        `SELECT id FROM contacts WHERE account_id = $1 AND id = ANY($2::text[]) ORDER BY id
+         FOR ${opts.scorer ? 'UPDATE' : 'KEY SHARE'}`,
         [accountId, contactIds],
       )
     ).map((r) => r.id),
@@ -78,8 +99,14 @@ export async function storeInteractionsIn(
           )
         ).map((r) => JSON.stringify([r.contact_id, r.id])),
   );
+  let toWake = [...known].sort();
+  if (opts.scorer) {
+    const scored = await opts.scorer.score(tx, accountId, toWake);
+    await deferRefresh(tx, accountId, scored.refreshLater, opts.scorer.refreshAfterSeconds);
+    toWake = scored.wakeNow;
+  }
   // A contact is woken for repeats too: a retry after a lost signal must still deliver.
-  const wakeUps = await requestWakeUps(tx, accountId, [...known].sort(), opts.wakeStaleSeconds);
+  const wakeUps = await requestWakeUps(tx, accountId, toWake, opts.wakeStaleSeconds);
   const seen = new Set<string>();
   const outcomes = items.map(({ contactId, interaction }): ItemOutcome => {
     if (!known.has(contactId)) return 'unknown_contact';

@@ -55,7 +55,7 @@ const nextPending = (columns: string) => `SELECT ${columns} FROM interactions
          ORDER BY received_at, id LIMIT $3 FOR UPDATE`;
 
 /** Rows read with occurred_at AS "occurredAt": pg gives a Date, callers an ISO string. */
-function withIsoTimes(rows: StoredInteraction[]): StoredInteraction[] {
+function withIsoTimes<T extends StoredInteraction>(rows: T[]): T[] {
   return rows.map((r) => ({ ...r, occurredAt: new Date(r.occurredAt).toISOString() }));
 }
 
@@ -178,4 +178,33 @@ export async function readInteractionState(
   const row = rows[0];
   if (!row) return null;
   return { state: row.applied ? 'applied' : row.set_aside ? 'set_aside' : 'pending', reason: row.reason };
+}
+
+/**
+ * Every pending interaction of these contacts, claimed in one statement, each contact's in
+ * claimInteractions' order. The caller holds the contacts' locks and bounds what it takes by
+ * looking at the counts (scoring at ingest leaves a backlog to the contact's workflow).
+ */
+export async function claimPendingOf(
+  db: Queryable,
+  accountId: string,
+  contactIds: readonly string[],
+): Promise<Map<string, StoredInteraction[]>> {
+  const rows = await queryRows<StoredInteraction & { contactId: string }>(
+    db,
+    `WITH claimed AS (
+       UPDATE interactions SET applied_at = now()
+       WHERE account_id = $1 AND contact_id = ANY($2::text[]) AND ${PENDING}
+       RETURNING contact_id, id, type, occurred_at, attributes, received_at)
+     SELECT contact_id AS "contactId", id, type, occurred_at AS "occurredAt", attributes
+     FROM claimed ORDER BY contact_id, occurred_at, received_at, id`,
+    [accountId, contactIds],
+  );
+  const byContact = new Map<string, StoredInteraction[]>();
+  for (const { contactId, ...interaction } of withIsoTimes(rows)) {
+    const list = byContact.get(contactId) ?? [];
+    list.push(interaction);
+    byContact.set(contactId, list);
+  }
+  return byContact;
 }

@@ -1,6 +1,6 @@
 import type { Interaction } from '../domain/interaction';
 import type { ContactIdentity, WebhookEvent, WebhookProvider } from '../domain/webhooks/webhook-event';
-import { storeInteractionsIn, type IngestItem, type StoredBatch } from './ingest';
+import { storeInteractionsIn, type IngestItem, type IngestOptions, type StoredBatch } from './ingest';
 import { withTransaction, type Db, type Queryable } from './pool';
 import { queryRows } from './query';
 
@@ -32,7 +32,7 @@ export async function storeWebhookEvents(
   accountId: string,
   provider: WebhookProvider,
   events: readonly WebhookEvent[],
-  opts: { wakeStaleSeconds: number },
+  opts: IngestOptions,
 ): Promise<StoredDelivery> {
   return withTransaction(db, async (tx) => {
     const items: IngestItem[] = [];

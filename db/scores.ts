@@ -203,3 +203,35 @@ export async function saveScores(
     [accountId, JSON.stringify(rows)],
   );
 }
+
+/** readScoreRows for many contacts at once: contact id → its rows (absent: no rows). */
+export async function readScoreRowsOf(
+  db: Queryable,
+  accountId: string,
+  contactIds: readonly string[],
+): Promise<Map<string, { profileId: string; version: number; score: number }[]>> {
+  const rows = await queryRows<{ contactId: string; profileId: string; version: number; score: number }>(
+    db,
+    `SELECT contact_id AS "contactId", profile_id AS "profileId", profile_version AS version, score
+     FROM contact_scores WHERE account_id = $1 AND contact_id = ANY($2::text[])`,
+    [accountId, contactIds],
+  );
+  const byContact = new Map<string, { profileId: string; version: number; score: number }[]>();
+  for (const { contactId, ...row } of rows)
+    byContact.set(contactId, [...(byContact.get(contactId) ?? []), row]);
+  return byContact;
+}
+
+/** addAppliedCount for many contacts in one statement; the caller holds their locks. */
+export async function addAppliedCounts(
+  db: Queryable,
+  accountId: string,
+  counts: ReadonlyMap<string, number>,
+): Promise<void> {
+  if (counts.size === 0) return;
+  await db.query(
+    `UPDATE contacts c SET applied_count = c.applied_count + n.n
+     FROM unnest($2::text[], $3::int[]) AS n(id, n) WHERE c.account_id = $1 AND c.id = n.id`,
+    [accountId, [...counts.keys()], [...counts.values()]],
+  );
+}

@@ -33,3 +33,35 @@ export async function recordRunStart(
   );
   return fresh;
 }
+
+/** The last ledger row a scoring pass reported to a workflow; null when none ever has. */
+export async function readLedgerReadTo(
+  db: Queryable,
+  accountId: string,
+  contactId: string,
+): Promise<string | null> {
+  const { rows } = await db.query<{ read_to: string | null }>(
+    'SELECT ledger_read_to::text AS read_to FROM contacts WHERE account_id = $1 AND id = $2',
+    [accountId, contactId],
+  );
+  return rows[0]?.read_to ?? null;
+}
+
+/**
+ * A pass reported the ledger up to `cursor` to its workflow: a run starting without carried
+ * state walks on from there, and the contact's deferred refresh (db/wake-requests.ts) is answered.
+ * The caller holds the contact's lock.
+ */
+export async function recordLedgerRead(
+  db: Queryable,
+  accountId: string,
+  contactId: string,
+  cursor: string,
+): Promise<void> {
+  await db.query(
+    `UPDATE contacts SET ledger_read_to = $3::bigint, refresh_due_at = NULL
+     WHERE account_id = $1 AND id = $2
+       AND (ledger_read_to IS DISTINCT FROM $3::bigint OR refresh_due_at IS NOT NULL)`,
+    [accountId, contactId, cursor],
+  );
+}

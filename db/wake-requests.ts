@@ -83,3 +83,44 @@ export async function readWakeRequest(
   );
   return rows[0]?.mark ?? null;
 }
+
+/**
+ * Contacts scored at ingest whose workflow was not woken: wake each once `afterSeconds` have
+ * passed (the reconciler does, findRefreshDue), unless a pass answers first. An earlier due time stays.
+ */
+export async function deferRefresh(
+  tx: Queryable,
+  accountId: string,
+  contactIds: readonly string[],
+  afterSeconds: number,
+): Promise<void> {
+  if (contactIds.length === 0) return;
+  await tx.query(
+    `UPDATE contacts SET refresh_due_at = now() + make_interval(secs => $3)
+     WHERE account_id = $1 AND id = ANY($2::text[]) AND refresh_due_at IS NULL`,
+    [accountId, contactIds, afterSeconds],
+  );
+}
+
+/**
+ * Takes up to `limit` contacts whose deferred refresh is due, oldest first, and moves their due
+ * time `retrySeconds` on: the caller signals each, and a signal lost on the way is sent again
+ * then, while a pass that answers clears it. SKIP LOCKED: contacts being scored are taken next time.
+ */
+export async function claimRefreshDue(
+  db: Queryable,
+  opts: { limit: number; retrySeconds: number; accountId?: string | undefined },
+): Promise<{ accountId: string; contactId: string }[]> {
+  return queryRows<{ accountId: string; contactId: string }>(
+    db,
+    `WITH due AS (
+       SELECT account_id, id FROM contacts
+       WHERE refresh_due_at <= now() AND ($1::text IS NULL OR account_id = $1)
+       ORDER BY refresh_due_at LIMIT $2
+       FOR NO KEY UPDATE SKIP LOCKED)
+     UPDATE contacts c SET refresh_due_at = now() + make_interval(secs => $3)
+     FROM due WHERE c.account_id = due.account_id AND c.id = due.id
+     RETURNING c.account_id AS "accountId", c.id AS "contactId"`,
+    [opts.accountId ?? null, opts.limit, opts.retrySeconds],
+  );
+}

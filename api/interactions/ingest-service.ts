@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { storeInteractions, type IngestItem, type StoredBatch } from '../../db/ingest';
+import { storeInteractions, type IngestItem, type IngestOptions, type StoredBatch } from '../../db/ingest';
+import { scoreAtIngest } from '../../activities/score-at-ingest';
 import type { Db } from '../../db/pool';
 import type { InteractionRef } from '../../domain/scoring-messages';
 import type { TemporalGate } from '../temporal-gate';
@@ -16,7 +17,12 @@ export interface IngestPipeline {
   /** Wakes what another store (a provider webhook's transaction) stored with storeInteractionsIn. */
   wakeStored(accountId: string, items: readonly IngestItem[], stored: StoredBatch): Promise<void>;
   wakeStaleSeconds: number;
+  /** How every store of this pipeline runs (provider webhooks store in their own transaction). */
+  storeOptions: IngestOptions;
 }
+
+/** SCORE_AT_INGEST_REFRESH_SECONDS: how long a contact's workflow may trail scores made at ingest. */
+export const DEFAULT_REFRESH_AFTER_SECONDS = 30;
 
 /**
  * Ingest, for the single-contact and the bulk route alike: store every item in one transaction,
@@ -30,9 +36,18 @@ export function createIngest(deps: {
   temporalGate: TemporalGate;
   logger: Logger;
   wakeStaleSeconds?: number | undefined;
+  /** SCORE_AT_INGEST: score in the ingest's transaction, signal workflows only when they must act. */
+  scoreAtIngest?: { refreshAfterSeconds?: number | undefined } | undefined;
 }): IngestPipeline {
   const wakeUps = createWakeUps(deps);
   const wakeStaleSeconds = deps.wakeStaleSeconds ?? DEFAULT_WAKE_STALE_SECONDS;
+  const storeOptions: IngestOptions = {
+    wakeStaleSeconds,
+    scorer: deps.scoreAtIngest && {
+      score: scoreAtIngest,
+      refreshAfterSeconds: deps.scoreAtIngest.refreshAfterSeconds ?? DEFAULT_REFRESH_AFTER_SECONDS,
+    },
+  };
   const wakeStored = async (accountId: string, items: readonly IngestItem[], stored: StoredBatch) => {
     if (stored.wakeUps.length === 0) return;
     const refs = new Map<string, InteractionRef[]>();
@@ -49,9 +64,10 @@ export function createIngest(deps: {
   };
   return {
     wakeStaleSeconds,
+    storeOptions,
     wakeStored,
     ingest: async (accountId, items) => {
-      const stored = await storeInteractions(deps.db, accountId, items, { wakeStaleSeconds });
+      const stored = await storeInteractions(deps.db, accountId, items, storeOptions);
       await wakeStored(accountId, items, stored);
       return stored;
     },

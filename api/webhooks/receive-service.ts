@@ -67,9 +67,13 @@ export async function receiveWebhook(
   mapped: MappedWebhook,
   wakeUpBudgetMs = WEBHOOK_WAKE_UP_BUDGET_MS,
 ): Promise<WebhookReceipt> {
-  const delivery = await storeWebhookEvents(deps.db, accountId, provider, mapped.events, {
-    wakeStaleSeconds: deps.ingest.wakeStaleSeconds,
-  });
+  const delivery = await storeWebhookEvents(
+    deps.db,
+    accountId,
+    provider,
+    mapped.events,
+    deps.ingest.storeOptions,
+  );
   const sending = deps.ingest.wakeStored(accountId, delivery.items, delivery.batch);
   // Whatever goes wrong after the answer left is logged; before, it fails the request as ingest does.
   void sending.catch((err: unknown) => deps.logger.error({ err, accountId, provider }, 'wake-ups failed'));

@@ -48,7 +48,7 @@ export async function startHarness(
   opts: {
     inProcessWorker?: boolean;
     /** Options of the app under test, e.g. a low rate limit. */
-    appOptions?: Pick<AppDeps, 'rateLimit' | 'operatorToken' | 'wakeStaleSeconds'>;
+    appOptions?: Pick<AppDeps, 'rateLimit' | 'operatorToken' | 'wakeStaleSeconds' | 'scoreAtIngest'>;
     /** For the in-process worker: activities in place of the real ones (fault injection). */
     overrideActivities?: PulseWorkerOptions['overrideActivities'];
     /** For the in-process worker: its outbound settings (webhook address policy, SMS provider). */
