@@ -4,9 +4,9 @@ import type { Queryable } from '../db/pool';
 import { listLiveProfiles } from '../db/profiles';
 import { readRuleHistory } from '../db/rule-history';
 import {
-  addAppliedCounts,
   appendLedger,
   readScoreRowsOf,
+  recordScoredAtIngest,
   saveScores,
   type ContactLedgerChanges,
   type ContactScores,
@@ -19,14 +19,6 @@ import { rescoreContacts } from './rescore';
 /** As many as one scoring pass takes: a contact with more waiting is left to its workflow. */
 const MAX_CLAIMED = 1_000;
 
-/** What scoring at ingest left for the contact workflows. */
-export interface IngestScoring {
-  /** Signal these now: a trigger may fire, do-not-disturb arrived, or the inbox is theirs to apply. */
-  wakeNow: string[];
-  /** Scored, and nothing for the workflow to do at once: refresh these later (deferRefresh). */
-  refreshLater: string[];
-}
-
 /**
  * SCORE_AT_INGEST: applies what the contacts' inboxes hold inside the ingest's transaction, the
  * way a scoring pass does (same rules, same ledger, same lock: the caller holds the contacts FOR
@@ -34,7 +26,8 @@ export interface IngestScoring {
  * signalled only when it has something to do that scoring cannot: start an automation (judged by
  * `mayFire`, without the workflow's trigger state, so never a miss), tell automations about
  * do-not-disturb, apply a manual adjustment (it waits in its workflow for the outcome) or what is
- * past one pass's batch. If scoring fails for any reason (a value Postgres refuses, say), it is
+ * past one pass's batch; the others' workflows are refreshed later (the reconciler, once
+ * `refreshAfterSeconds` have passed). Answers the contacts to signal now. If scoring fails for any reason (a value Postgres refuses, say), it is
  * rolled back to before it began: the interactions stay stored and every contact's workflow
  * applies them as without this option, setting aside what it must.
  */
@@ -42,16 +35,17 @@ export async function scoreAtIngest(
   tx: Queryable,
   accountId: string,
   contactIds: readonly string[],
-): Promise<IngestScoring> {
+  opts: { refreshAfterSeconds: number },
+): Promise<string[]> {
   await tx.query('SAVEPOINT score_at_ingest');
   try {
-    const result = await scoreContacts(tx, accountId, contactIds);
+    const result = await scoreContacts(tx, accountId, contactIds, opts.refreshAfterSeconds);
     await tx.query('RELEASE SAVEPOINT score_at_ingest');
     return result;
   } catch {
     // A broken connection fails this too, and the whole ingest with it: nothing is half-written.
     await tx.query('ROLLBACK TO SAVEPOINT score_at_ingest');
-    return { wakeNow: [...contactIds], refreshLater: [] };
+    return [...contactIds];
   }
 }
 
@@ -66,16 +60,20 @@ async function scoreContacts(
   tx: Queryable,
   accountId: string,
   contactIds: readonly string[],
-): Promise<IngestScoring> {
+  refreshAfterSeconds: number,
+): Promise<string[]> {
   const profiles = await listLiveProfiles(tx, accountId);
   const triggers = profiles.length > 0 ? await listTriggerDefinitions(tx, accountId) : [];
   const rowsBefore = await readScoreRowsOf(tx, accountId, contactIds);
+  let rescored = false;
   for (const profile of profiles) {
     const behind = contactIds.filter(
       (c) =>
         (rowsBefore.get(c)?.find((r) => r.profileId === profile.profileId)?.version ?? 0) < profile.version,
     );
-    if (behind.length > 0) await rescoreContacts(tx, accountId, profile, behind);
+    if (behind.length === 0) continue;
+    await rescoreContacts(tx, accountId, profile, behind);
+    rescored = true;
   }
   const claimed = await claimPendingOf(tx, accountId, contactIds);
   for (const list of claimed.values()) {
@@ -83,13 +81,12 @@ async function scoreContacts(
     if (list.length > MAX_CLAIMED || list.some((i) => i.type === SCORE_ADJUSTMENT_TYPE))
       throw new LeaveToWorkflow();
   }
-  await addAppliedCounts(tx, accountId, new Map([...claimed].map(([c, list]) => [c, list.length])));
   const scored = [...claimed.keys()];
-  const current = await readScoreRowsOf(tx, accountId, scored);
+  const current = rescored ? await readScoreRowsOf(tx, accountId, scored) : rowsBefore;
   const capped = profiles.some((p) => p.rules.some((r) => r.maxCount !== undefined));
   const ledger: ContactLedgerChanges[] = [];
   const scores: ContactScores[] = [];
-  const result: IngestScoring = { wakeNow: [], refreshLater: [] };
+  const wakeNow: string[] = [];
   for (const contactId of scored) {
     const list = claimed.get(contactId)!;
     const now = new Map((current.get(contactId) ?? []).map((r) => [r.profileId, r.score]));
@@ -100,10 +97,20 @@ async function scoreContacts(
     const dnd = list.some((i) => i.type === 'dnd_all_enabled');
     if (dnd) await markDndAll(tx, accountId, contactId);
     const scoredBefore = new Set((rowsBefore.get(contactId) ?? []).map((r) => r.profileId));
-    if (dnd || mayFire(triggers, ingestSteps(computed.changes, scoredBefore))) result.wakeNow.push(contactId);
-    else result.refreshLater.push(contactId);
+    if (dnd || mayFire(triggers, ingestSteps(computed.changes, scoredBefore))) wakeNow.push(contactId);
   }
   await appendLedger(tx, accountId, ledger);
   await saveScores(tx, accountId, scores);
-  return result;
+  const woken = new Set(wakeNow);
+  await recordScoredAtIngest(
+    tx,
+    accountId,
+    scored.map((contactId) => ({
+      contactId,
+      applied: claimed.get(contactId)!.length,
+      refresh: !woken.has(contactId),
+    })),
+    refreshAfterSeconds,
+  );
+  return wakeNow;
 }

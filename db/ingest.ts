@@ -1,7 +1,7 @@
 import type { Interaction } from '../domain/interaction';
 import { withTransaction, type Db, type Queryable } from './pool';
 import { queryRows } from './query';
-import { deferRefresh, requestWakeUps } from './wake-requests';
+import { requestWakeUps } from './wake-requests';
 
 export interface IngestItem {
   contactId: string;
@@ -20,17 +20,14 @@ export interface StoredBatch {
 
 /**
  * Scores what the contacts' inboxes hold inside the ingest's transaction (SCORE_AT_INGEST; the
- * contacts are held FOR UPDATE) and says which contacts' workflows to signal now and which to
- * refresh later (activities/score-at-ingest.ts).
+ * contacts are held FOR UPDATE) and answers the contacts whose workflows to signal now
+ * (activities/score-at-ingest.ts).
  */
-export interface IngestScorer {
-  score(
-    tx: Queryable,
-    accountId: string,
-    contactIds: readonly string[],
-  ): Promise<{ wakeNow: string[]; refreshLater: string[] }>;
-  refreshAfterSeconds: number;
-}
+export type IngestScorer = (
+  tx: Queryable,
+  accountId: string,
+  contactIds: readonly string[],
+) => Promise<string[]>;
 
 export interface IngestOptions {
   wakeStaleSeconds: number;
@@ -100,11 +97,7 @@ export async function storeInteractionsIn(
         ).map((r) => JSON.stringify([r.contact_id, r.id])),
   );
   let toWake = [...known].sort();
-  if (opts.scorer) {
-    const scored = await opts.scorer.score(tx, accountId, toWake);
-    await deferRefresh(tx, accountId, scored.refreshLater, opts.scorer.refreshAfterSeconds);
-    toWake = scored.wakeNow;
-  }
+  if (opts.scorer) toWake = await opts.scorer(tx, accountId, toWake);
   // A contact is woken for repeats too: a retry after a lost signal must still deliver.
   const wakeUps = await requestWakeUps(tx, accountId, toWake, opts.wakeStaleSeconds);
   const seen = new Set<string>();

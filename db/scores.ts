@@ -222,16 +222,30 @@ export async function readScoreRowsOf(
   return byContact;
 }
 
-/** addAppliedCount for many contacts in one statement; the caller holds their locks. */
-export async function addAppliedCounts(
+/**
+ * Scoring at ingest's bookkeeping, one statement for the request's contacts: the interactions
+ * each had applied, and for those whose workflow was not woken, a refresh due `refreshAfterSeconds`
+ * from now (an earlier due time stays; db/wake-requests.ts). The caller holds their locks.
+ */
+export async function recordScoredAtIngest(
   db: Queryable,
   accountId: string,
-  counts: ReadonlyMap<string, number>,
+  contacts: readonly { contactId: string; applied: number; refresh: boolean }[],
+  refreshAfterSeconds: number,
 ): Promise<void> {
-  if (counts.size === 0) return;
+  if (contacts.length === 0) return;
   await db.query(
-    `UPDATE contacts c SET applied_count = c.applied_count + n.n
-     FROM unnest($2::text[], $3::int[]) AS n(id, n) WHERE c.account_id = $1 AND c.id = n.id`,
-    [accountId, [...counts.keys()], [...counts.values()]],
+    `UPDATE contacts c SET applied_count = c.applied_count + n.applied,
+       refresh_due_at = CASE WHEN n.refresh AND c.refresh_due_at IS NULL
+                             THEN now() + make_interval(secs => $5) ELSE c.refresh_due_at END
+     FROM unnest($2::text[], $3::int[], $4::bool[]) AS n(id, applied, refresh)
+     WHERE c.account_id = $1 AND c.id = n.id`,
+    [
+      accountId,
+      contacts.map((c) => c.contactId),
+      contacts.map((c) => c.applied),
+      contacts.map((c) => c.refresh),
+      refreshAfterSeconds,
+    ],
   );
 }

@@ -85,24 +85,6 @@ export async function readWakeRequest(
 }
 
 /**
- * Contacts scored at ingest whose workflow was not woken: wake each once `afterSeconds` have
- * passed (the reconciler does, findRefreshDue), unless a pass answers first. An earlier due time stays.
- */
-export async function deferRefresh(
-  tx: Queryable,
-  accountId: string,
-  contactIds: readonly string[],
-  afterSeconds: number,
-): Promise<void> {
-  if (contactIds.length === 0) return;
-  await tx.query(
-    `UPDATE contacts SET refresh_due_at = now() + make_interval(secs => $3)
-     WHERE account_id = $1 AND id = ANY($2::text[]) AND refresh_due_at IS NULL`,
-    [accountId, contactIds, afterSeconds],
-  );
-}
-
-/**
  * Takes up to `limit` contacts whose deferred refresh is due, oldest first, and moves their due
  * time `retrySeconds` on: the caller signals each, and a signal lost on the way is sent again
  * then, while a pass that answers clears it. SKIP LOCKED: contacts being scored are taken next time.

@@ -41,12 +41,12 @@ export function createIngest(deps: {
 }): IngestPipeline {
   const wakeUps = createWakeUps(deps);
   const wakeStaleSeconds = deps.wakeStaleSeconds ?? DEFAULT_WAKE_STALE_SECONDS;
+  const refreshAfterSeconds = deps.scoreAtIngest?.refreshAfterSeconds ?? DEFAULT_REFRESH_AFTER_SECONDS;
   const storeOptions: IngestOptions = {
     wakeStaleSeconds,
-    scorer: deps.scoreAtIngest && {
-      score: scoreAtIngest,
-      refreshAfterSeconds: deps.scoreAtIngest.refreshAfterSeconds ?? DEFAULT_REFRESH_AFTER_SECONDS,
-    },
+    scorer: deps.scoreAtIngest
+      ? (tx, accountId, contactIds) => scoreAtIngest(tx, accountId, contactIds, { refreshAfterSeconds })
+      : undefined,
   };
   const wakeStored = async (accountId: string, items: readonly IngestItem[], stored: StoredBatch) => {
     if (stored.wakeUps.length === 0) return;
