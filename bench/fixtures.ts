@@ -71,13 +71,19 @@ export async function seedContacts(db: Db, accountId: string, ids: readonly stri
   }
 }
 
-/** Interactions of an account: how many are stored, and how many still wait to be applied. */
+/**
+ * Interactions of an account: how many are stored, and how many still wait to be applied; and
+ * contacts whose workflow was signalled and has not run its pass yet (with scoring at ingest, a
+ * contact woken to fire a trigger: its automations start after that pass).
+ */
 export async function interactionCounts(
   db: Db,
   accountId: string,
-): Promise<{ total: number; pending: number }> {
-  const { rows } = await db.query<{ total: number; pending: number }>(
-    `SELECT count(*)::int AS total, count(*) FILTER (WHERE applied_at IS NULL)::int AS pending
+): Promise<{ total: number; pending: number; awaitingPass: number }> {
+  const { rows } = await db.query<{ total: number; pending: number; awaitingPass: number }>(
+    `SELECT count(*)::int AS total, count(*) FILTER (WHERE applied_at IS NULL)::int AS pending,
+       (SELECT count(*)::int FROM contacts WHERE account_id = $1 AND wake_requested_at IS NOT NULL)
+         AS "awaitingPass"
      FROM interactions WHERE account_id = $1`,
     [accountId],
   );

@@ -165,7 +165,8 @@ export async function measureSignalRate(
 
 /**
  * N contacts x M interactions, one per POST, through the API with C concurrent clients, timed
- * until every interaction is applied (nothing unapplied in Postgres, so every score is final).
+ * until every interaction is applied (nothing unapplied in Postgres, so every score is final) and
+ * every workflow signalled has run its pass (so every trigger that fired has started its automation).
  */
 export async function measureIngest(
   ctx: SectionContext,
@@ -209,7 +210,10 @@ export async function measureIngest(
     ctx.phase(`ingest (${label}): ${errors} requests failed after retries; first: ${String(firstError)}`);
   await ctx.until('every interaction applied', 100, async () => {
     const counts = await interactionCounts(stack.db, account.accountId);
-    return counts.pending === 0 && counts.total >= total - errors ? counts : undefined;
+    // Woken workflows included: with the demo triggers, their passes start the automations.
+    return counts.pending === 0 && counts.awaitingPass === 0 && counts.total >= total - errors
+      ? counts
+      : undefined;
   });
   const settled = now();
   const cpuUsage = CpuSampler.usage(cpuStart, cpu.snapshot());

@@ -4,6 +4,7 @@ import pino from 'pino';
 import { createApp, type AppDeps } from '../../api/app';
 import { createPool } from '../../db/pool';
 import type { Harness } from './harness';
+import { scoreAtIngestFromEnv } from './score-at-ingest-mode';
 
 /** A second API instance beside the harness's: its own app and pool on the same database, no memory shared. */
 export interface ApiReplica {
@@ -21,6 +22,7 @@ export async function startApiReplica(
     temporal: h.client,
     taskQueue: h.taskQueue,
     logger: pino({ level: 'silent' }),
+    scoreAtIngest: scoreAtIngestFromEnv(),
     ...options,
   });
   const server: Server = await new Promise((resolve) => {

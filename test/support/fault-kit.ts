@@ -12,6 +12,7 @@ import type { Rule } from '../../domain/rule';
 import { createWorker, workflowsPath, type PulseWorkerOptions } from '../../worker/create-worker';
 import { uniqueId } from './builders';
 import { quietBundlerLogger } from '../../worker/quiet-bundler-logger';
+import { scoreAtIngestFromEnv } from './score-at-ingest-mode';
 
 /**
  * Building blocks for the fault tests (test/fault/): they stop servers, so they wire the API and
@@ -50,7 +51,12 @@ export interface ApiServer {
 /** The production app (api/app.ts) on an ephemeral port, wired to the given Postgres and Temporal. */
 export async function startApi(deps: { db: Db; temporal: Client; taskQueue: string }): Promise<ApiServer> {
   const temporalGate = createTemporalGate(deps.temporal);
-  const app = createApp({ ...deps, temporalGate, logger: pino({ level: 'silent' }) });
+  const app = createApp({
+    ...deps,
+    temporalGate,
+    logger: pino({ level: 'silent' }),
+    scoreAtIngest: scoreAtIngestFromEnv(),
+  });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

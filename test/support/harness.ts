@@ -12,6 +12,7 @@ import { createPool, type Db } from '../../db/pool';
 import { createWorker, workflowsPath, type PulseWorkerOptions } from '../../worker/create-worker';
 import { uniqueId } from './builders';
 import { quietBundlerLogger } from '../../worker/quiet-bundler-logger';
+import { scoreAtIngestFromEnv } from './score-at-ingest-mode';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -83,6 +84,7 @@ export async function startHarness(
     temporalGate,
     taskQueue,
     logger: pino({ level: 'silent' }),
+    scoreAtIngest: scoreAtIngestFromEnv(),
     ...opts.appOptions,
   });
   const server: Server = await new Promise((resolve) => {
