@@ -1,3 +1,4 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { contactWorkflowId } from '../../domain/ids';
 import { contactScoreQuery } from '../../workflows/definitions';
 import type { Deployment, Stack } from '../stack';
@@ -23,7 +24,7 @@ export interface HotResult {
   settledSeconds: number;
   interactionsPerSecond: number;
   requestLatencyMs: Summary;
-  /** From the contactScore query after the run. */
+  /** From the contactScore query after the run (0: no workflow, with scoring at ingest). */
   runNumber: number;
   continueAsNewHandOffs: number;
   appliedCount: number;
@@ -85,7 +86,19 @@ export async function measureHotContact(
 
   ctx.phase('hot: querying the workflow');
   const workflowId = contactWorkflowId(account.accountId, contactId);
-  const view = await stack.temporal.workflow.getHandle(workflowId).query(contactScoreQuery);
+  // With scoring at ingest and no trigger, the contact's workflow may never have been started.
+  const view = await stack.temporal.workflow
+    .getHandle(workflowId)
+    .query(contactScoreQuery)
+    .catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) return null;
+      throw err;
+    });
+  const { rows } = await stack.db.query<{ applied: number }>(
+    'SELECT applied_count::int AS applied FROM contacts WHERE account_id = $1 AND id = $2',
+    [account.accountId, contactId],
+  );
+  const appliedCount = rows[0]!.applied;
   const scored = await account.api.expect<{ score: number | null }>(
     200,
     'GET',
@@ -105,12 +118,12 @@ export async function measureHotContact(
     settledSeconds: round(settledSeconds, 2),
     interactionsPerSecond: round(opts.interactions / settledSeconds),
     requestLatencyMs: summarize(latencies),
-    runNumber: view.runNumber,
-    continueAsNewHandOffs: view.runNumber - 1,
-    appliedCount: view.appliedCount,
-    signalsInLastRun: view.signalsThisRun,
+    runNumber: view?.runNumber ?? 0,
+    continueAsNewHandOffs: Math.max(0, (view?.runNumber ?? 1) - 1),
+    appliedCount,
+    signalsInLastRun: view?.signalsThisRun ?? 0,
     finalScore: scored.score,
-    ok: scored.score === opts.interactions && view.appliedCount === opts.interactions,
+    ok: scored.score === opts.interactions && appliedCount === opts.interactions,
     cpu: cpuUsage,
     cpuPerInteraction: cpuPerItem(cpuUsage, opts.interactions),
     lastRunHistory: history,
