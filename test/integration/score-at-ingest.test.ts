@@ -4,7 +4,7 @@ import { readContactWorkflow } from '../../clients/contact-workflow';
 import { insertInteractions } from '../../db/interactions';
 import { contactWorkflowId } from '../../domain/ids';
 import { SCORE_ADJUSTMENT_TYPE } from '../../domain/score-computation';
-import { anInteraction } from '../support/builders';
+import { aRewardTrigger, anInteraction } from '../support/builders';
 import { eventually } from '../support/eventually';
 import { rulesFor } from '../support/fault-kit';
 import { startHarness, type Harness, type TestAccount } from '../support/harness';
@@ -59,15 +59,6 @@ async function workflowExists(account: TestAccount): Promise<boolean> {
     throw err;
   }
 }
-
-const rewardAt = (value: number) => ({
-  id: 'reward',
-  profileId: 'engagement',
-  condition: { op: 'gte', value },
-  reentry: { policy: 'always' },
-  automation: 'reward_offer',
-  input: { tag: 'rewarded' },
-});
 
 describe('scoring at ingest', () => {
   it('when no trigger can fire, then the score is exact at the 202, no workflow is signalled, and a refresh is due', async () => {
@@ -141,7 +132,7 @@ describe('scoring at ingest', () => {
   });
 
   it('when a step may fire a trigger, then the workflow is woken at once and fires once, counting steps scored before it existed', async () => {
-    const account = await setUp([rewardAt(5)]);
+    const account = await setUp([aRewardTrigger(5)]);
     await send(account, 'email_opened', 'email_opened', 'email_opened'); // 3: below, no wake
     expect(await scoreNow(account)).toBe(3);
     expect(await workflowExists(account)).toBe(false);

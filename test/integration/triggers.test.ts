@@ -2,7 +2,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { DEFAULT_RULES } from '../../domain/default-rules';
 import { contactWorkflowId } from '../../domain/ids';
 import { contactScoreQuery } from '../../workflows/definitions';
-import { anInteraction, uniqueId } from '../support/builders';
+import { aRewardTrigger, anInteraction, uniqueId } from '../support/builders';
 import { eventually } from '../support/eventually';
 import { startHarness, type Harness, type TestAccount } from '../support/harness';
 
@@ -27,16 +27,6 @@ async function accountWithContact(): Promise<{ account: TestAccount; contact: st
   );
   return { account, contact: 'c1', email };
 }
-
-const rewardAt = (value: number, extra: Record<string, unknown> = {}) => ({
-  id: 'reward',
-  profileId: 'engagement',
-  condition: { op: 'gte', value },
-  reentry: { policy: 'always' },
-  automation: 'reward_offer',
-  input: { tag: 'rewarded' },
-  ...extra,
-});
 
 const automationId = (account: TestAccount, contact: string, trigger: string, n: number) =>
   `${contactWorkflowId(account.accountId, contact)}/trigger:${trigger}/${n}`;
@@ -69,8 +59,8 @@ async function exists(workflowId: string): Promise<boolean> {
 describe('triggers API', () => {
   it('when a trigger is valid, then it is stored and listed; when not, 400 names the field', async () => {
     const { account } = await accountWithContact();
-    expect((await account.call('POST', '/triggers', rewardAt(20))).status).toBe(201);
-    expect((await account.call('POST', '/triggers', rewardAt(20))).status).toBe(409);
+    expect((await account.call('POST', '/triggers', aRewardTrigger(20))).status).toBe(201);
+    expect((await account.call('POST', '/triggers', aRewardTrigger(20))).status).toBe(409);
     expect(
       (await account.call('GET', '/triggers')).body.triggers.map(
         (t: { trigger: { id: string } }) => t.trigger.id,
@@ -82,12 +72,15 @@ describe('triggers API', () => {
       expect(res.status).toBe(400);
       expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(path);
     };
-    await bad({ ...rewardAt(20), id: 'x1', condition: { op: 'gte' } }, 'body.condition.value');
-    await bad({ ...rewardAt(20), id: 'x2', automation: 'send_flowers' }, 'body.automation');
-    await bad({ ...rewardAt(20), id: 'x3', profileId: 'nope' }, 'body.profileId');
-    await bad({ ...rewardAt(20), id: 'x4', input: { tag: 'ok', colour: 'red' } }, 'body.input');
-    expect((await account.call('POST', '/triggers', rewardAt(20), account.keys.write)).status).toBe(403);
-    const own = (automation: Record<string, string>) => rewardAt(20, { id: 'own', automation, input: {} });
+    await bad({ ...aRewardTrigger(20), id: 'x1', condition: { op: 'gte' } }, 'body.condition.value');
+    await bad({ ...aRewardTrigger(20), id: 'x2', automation: 'send_flowers' }, 'body.automation');
+    await bad({ ...aRewardTrigger(20), id: 'x3', profileId: 'nope' }, 'body.profileId');
+    await bad({ ...aRewardTrigger(20), id: 'x4', input: { tag: 'ok', colour: 'red' } }, 'body.input');
+    expect((await account.call('POST', '/triggers', aRewardTrigger(20), account.keys.write)).status).toBe(
+      403,
+    );
+    const own = (automation: Record<string, string>) =>
+      aRewardTrigger(20, { id: 'own', automation, input: {} });
     await bad(own({ workflowType: '', taskQueue: 'mine' }), 'body.automation.workflowType');
     await bad(own({ workflowType: 'Mine', taskQueue: 'has space' }), 'body.automation.taskQueue');
     // Pulse's workers would take its tasks and not know the type.
@@ -113,7 +106,7 @@ describe('triggers API', () => {
 describe('triggers start automations', () => {
   it('when the score crosses into the condition, then the automation runs once and stays quiet while the score stays there', async () => {
     const { account, contact, email } = await accountWithContact();
-    await account.call('POST', '/triggers', rewardAt(20));
+    await account.call('POST', '/triggers', aRewardTrigger(20));
     await send(account, contact, 'email_clicked', 'email_clicked'); // 6: below
     await settled(account, contact, 6);
     await send(account, contact, 'payment_succeeded'); // 26: crosses
@@ -152,7 +145,7 @@ describe('triggers start automations', () => {
 
   it('when the score falls, re-arms and crosses again, then it fires again (policy always)', async () => {
     const { account, contact } = await accountWithContact();
-    await account.call('POST', '/triggers', rewardAt(20));
+    await account.call('POST', '/triggers', aRewardTrigger(20));
     await send(account, contact, 'payment_succeeded'); // 20: fires
     await settled(account, contact, 20);
     await send(account, contact, 'dnd_all_enabled'); // -5: leaves
@@ -166,7 +159,7 @@ describe('triggers start automations', () => {
 
   it('when a new version re-scores a contact across the threshold, then nothing fires: a re-score is no engagement', async () => {
     const { account, contact } = await accountWithContact();
-    await account.call('POST', '/triggers', rewardAt(20));
+    await account.call('POST', '/triggers', aRewardTrigger(20));
     await send(account, contact, 'email_clicked', 'email_clicked'); // 6: below
     await settled(account, contact, 6);
     const rules = DEFAULT_RULES.map((r) => (r.id === 'email-clicked' ? { ...r, points: 10 } : r));
@@ -185,7 +178,7 @@ describe('triggers start automations', () => {
 
   it('when a trigger is paused, then a crossing starts nothing', async () => {
     const { account, contact } = await accountWithContact();
-    await account.call('POST', '/triggers', rewardAt(20, { paused: true }));
+    await account.call('POST', '/triggers', aRewardTrigger(20, { paused: true }));
     await send(account, contact, 'payment_succeeded');
     await settled(account, contact, 20);
     const view = await h.client.workflow
@@ -233,7 +226,7 @@ describe('POST /contacts/:contactId/score-adjustments', () => {
 
   it('when an adjustment crosses a trigger, then the trigger fires like for any change', async () => {
     const { account, contact } = await accountWithContact();
-    await account.call('POST', '/triggers', rewardAt(10));
+    await account.call('POST', '/triggers', aRewardTrigger(10));
     const res = await account.call('POST', `/contacts/${contact}/score-adjustments`, {
       profileId: 'engagement',
       points: 10,

@@ -21,3 +21,14 @@ export function aRule(overrides: Partial<Rule> = {}): Rule {
 }
 
 export const uniqueId = (prefix: string) => nextId(prefix);
+
+/** A trigger that starts the reward automation when the engagement score reaches `value`. */
+export const aRewardTrigger = (value: number, extra: Record<string, unknown> = {}) => ({
+  id: 'reward',
+  profileId: 'engagement',
+  condition: { op: 'gte', value },
+  reentry: { policy: 'always' },
+  automation: 'reward_offer',
+  input: { tag: 'rewarded' },
+  ...extra,
+});
