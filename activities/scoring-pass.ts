@@ -134,11 +134,7 @@ async function readFiresRecorded(tx: Queryable, accountId: string, contactId: st
 }
 
 /** A profile published since this contact was last scored (or before it ever was): re-score it first. */
-export async function bringToLiveVersions(
-  tx: Queryable,
-  input: Pick<ScoringPassInput, 'accountId' | 'contactId'>,
-  profiles: LiveProfile[],
-) {
+async function bringToLiveVersions(tx: Queryable, input: ScoringPassInput, profiles: LiveProfile[]) {
   if (profiles.length === 0) return;
   const rows = await readScoreRows(tx, input.accountId, input.contactId);
   const versions = new Map(rows.map((r) => [r.profileId, r.version]));
@@ -197,9 +193,9 @@ async function wakeAnswered(tx: Queryable, input: ApplyScoringInput, taken: numb
 }
 
 /** Scores claimed interactions under the live versions and writes their effects. */
-export async function score(
+async function score(
   tx: Queryable,
-  input: Pick<ScoringPassInput, 'accountId' | 'contactId'>,
+  input: ScoringPassInput,
   profiles: LiveProfile[],
   claimed: StoredInteraction[],
 ): Promise<LedgerChange[]> {
