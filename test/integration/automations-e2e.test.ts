@@ -1,4 +1,3 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { contactWorkflowStart } from '../../clients/contact-workflow';
 import { DEFAULT_RULES } from '../../domain/default-rules';
 import { contactWorkflowId } from '../../domain/ids';
@@ -6,6 +5,7 @@ import { automationStatusQuery } from '../../workflows/automations/definitions';
 import { contactScoreQuery, interactionsReceivedSignal } from '../../workflows/definitions';
 import { anInteraction, uniqueId } from '../support/builders';
 import { eventually } from '../support/eventually';
+import { workflowExists } from '../support/workflow-exists';
 import { startHarness, type Harness, type TestAccount } from '../support/harness';
 
 let h: Harness;
@@ -29,15 +29,7 @@ async function setUp(trigger: Record<string, unknown>) {
 
 const childId = (parent: string, trigger: string, n: number) => `${parent}/trigger:${trigger}/${n}`;
 
-async function exists(workflowId: string): Promise<boolean> {
-  try {
-    await h.client.workflow.getHandle(workflowId).describe();
-    return true;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return false;
-    throw err;
-  }
-}
+const exists = (workflowId: string) => workflowExists(h.client, workflowId);
 
 async function storeAndSignal(account: TestAccount, type: string, maxSignalsPerRun: number) {
   const interaction = anInteraction({ type });

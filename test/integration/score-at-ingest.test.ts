@@ -1,4 +1,3 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { ensureReconcilerSchedule, reconcilerScheduleId } from '../../clients/reconciler-schedule';
 import { readContactWorkflow } from '../../clients/contact-workflow';
 import { insertInteractions } from '../../db/interactions';
@@ -7,6 +6,7 @@ import { SCORE_ADJUSTMENT_TYPE } from '../../domain/score-computation';
 import { aRewardTrigger, anInteraction } from '../support/builders';
 import { eventually } from '../support/eventually';
 import { rulesFor } from '../support/fault-kit';
+import { workflowExists } from '../support/workflow-exists';
 import { startHarness, type Harness, type TestAccount } from '../support/harness';
 
 /**
@@ -50,15 +50,8 @@ async function send(account: TestAccount, ...types: string[]) {
 
 const scoreNow = async (account: TestAccount) => (await account.call('GET', '/contacts/c1/score')).body.score;
 
-async function workflowExists(account: TestAccount): Promise<boolean> {
-  try {
-    await h.client.workflow.getHandle(contactWorkflowId(account.accountId, 'c1')).describe();
-    return true;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return false;
-    throw err;
-  }
-}
+const contactWorkflowExists = (account: TestAccount) =>
+  workflowExists(h.client, contactWorkflowId(account.accountId, 'c1'));
 
 describe('scoring at ingest', () => {
   it('when no trigger can fire, then the score is exact at the 202, no workflow is signalled, and a refresh is due', async () => {
@@ -69,7 +62,7 @@ describe('scoring at ingest', () => {
     expect(await scoreNow(account)).toBe(7);
     const ledger = await account.call('GET', '/contacts/c1/ledger');
     expect(ledger.body.entries).toHaveLength(3);
-    expect(await workflowExists(account)).toBe(false);
+    expect(await contactWorkflowExists(account)).toBe(false);
     const { rows } = await h.db.query(
       'SELECT refresh_due_at IS NOT NULL AS due, wake_requested_at IS NULL AS unmarked FROM contacts WHERE account_id = $1',
       [account.accountId],
@@ -135,7 +128,7 @@ describe('scoring at ingest', () => {
     const account = await setUp([aRewardTrigger(5)]);
     await send(account, 'email_opened', 'email_opened', 'email_opened'); // 3: below, no wake
     expect(await scoreNow(account)).toBe(3);
-    expect(await workflowExists(account)).toBe(false);
+    expect(await contactWorkflowExists(account)).toBe(false);
     await send(account, 'email_clicked'); // 6: crosses 5
     const contact = { accountId: account.accountId, contactId: 'c1' };
     await eventually(async () => {

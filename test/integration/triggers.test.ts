@@ -1,9 +1,9 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { DEFAULT_RULES } from '../../domain/default-rules';
 import { contactWorkflowId } from '../../domain/ids';
 import { contactScoreQuery } from '../../workflows/definitions';
 import { aRewardTrigger, anInteraction, uniqueId } from '../support/builders';
 import { eventually } from '../support/eventually';
+import { workflowExists } from '../support/workflow-exists';
 import { startHarness, type Harness, type TestAccount } from '../support/harness';
 
 let h: Harness;
@@ -46,15 +46,7 @@ async function settled(account: TestAccount, contact: string, score: number) {
   );
 }
 
-async function exists(workflowId: string): Promise<boolean> {
-  try {
-    await h.client.workflow.getHandle(workflowId).describe();
-    return true;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return false;
-    throw err;
-  }
-}
+const exists = (workflowId: string) => workflowExists(h.client, workflowId);
 
 describe('triggers API', () => {
   it('when a trigger is valid, then it is stored and listed; when not, 400 names the field', async () => {
