@@ -38,11 +38,20 @@ export async function lockContact(db: Queryable, accountId: string, contactId: s
   ]);
 }
 
+export interface ScoreRow {
+  profileId: string;
+  version: number;
+  score: number;
+}
+
 /** The contact's score rows: score and the profile version it is of. */
-export const readScoreRows = rowsByAccountAnd<{ profileId: string; version: number; score: number }>(
-  `SELECT profile_id AS "profileId", profile_version AS version, score
-     FROM contact_scores WHERE account_id = $1 AND contact_id = $2`,
-);
+export async function readScoreRows(
+  db: Queryable,
+  accountId: string,
+  contactId: string,
+): Promise<ScoreRow[]> {
+  return (await readScoreRowsOf(db, accountId, [contactId])).get(contactId) ?? [];
+}
 
 export async function readCurrentScores(
   db: Queryable,
@@ -209,16 +218,19 @@ export async function readScoreRowsOf(
   db: Queryable,
   accountId: string,
   contactIds: readonly string[],
-): Promise<Map<string, { profileId: string; version: number; score: number }[]>> {
-  const rows = await queryRows<{ contactId: string; profileId: string; version: number; score: number }>(
+): Promise<Map<string, ScoreRow[]>> {
+  const rows = await queryRows<ScoreRow & { contactId: string }>(
     db,
     `SELECT contact_id AS "contactId", profile_id AS "profileId", profile_version AS version, score
      FROM contact_scores WHERE account_id = $1 AND contact_id = ANY($2::text[])`,
     [accountId, contactIds],
   );
-  const byContact = new Map<string, { profileId: string; version: number; score: number }[]>();
-  for (const { contactId, ...row } of rows)
-    byContact.set(contactId, [...(byContact.get(contactId) ?? []), row]);
+  const byContact = new Map<string, ScoreRow[]>();
+  for (const { contactId, ...row } of rows) {
+    const list = byContact.get(contactId) ?? [];
+    list.push(row);
+    byContact.set(contactId, list);
+  }
   return byContact;
 }
 
