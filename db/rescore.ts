@@ -1,16 +1,30 @@
 import type { StoredInteraction } from './interactions';
 import type { Queryable } from './pool';
 
-/** The next page of an account's contacts by id, locked so no scoring runs on them meanwhile. */
-export async function lockContactPage(
+/** The ids of the next page of an account's contacts, in id order, not locked. */
+export async function peekContactPage(
   db: Queryable,
   accountId: string,
   afterId: string | null,
   limit: number,
 ): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
-    `SELECT id FROM contacts WHERE account_id = $1 AND ($2::text IS NULL OR id > $2) ORDER BY id LIMIT $3 FOR UPDATE`,
+    `SELECT id FROM contacts WHERE account_id = $1 AND ($2::text IS NULL OR id > $2) ORDER BY id LIMIT $3`,
     [accountId, afterId, limit],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** The account's contacts with ids in (afterId, upTo], locked so no scoring runs on them meanwhile. */
+export async function lockContactRange(
+  db: Queryable,
+  accountId: string,
+  afterId: string | null,
+  upTo: string,
+): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM contacts WHERE account_id = $1 AND ($2::text IS NULL OR id > $2) AND id <= $3 ORDER BY id FOR UPDATE`,
+    [accountId, afterId, upTo],
   );
   return rows.map((r) => r.id);
 }

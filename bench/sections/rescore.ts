@@ -36,7 +36,7 @@ export interface RescoreResult {
   cpu: CpuUsage;
   cpuPerContact: CpuPerItem;
   pg: PgCounters;
-  /** rescorePage activities: one per page of 200 contacts. */
+  /** rescorePage activities: one per page (RESCORE_PAGE_SIZE contacts). */
   history: HistoryProfile;
   /** What one page's "refresh running workflows" step costs: 200 signals, 20 at a time, to contacts without a workflow. */
   refreshProbe: { signals: number; ms: number };
