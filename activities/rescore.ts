@@ -1,6 +1,12 @@
 import type { Queryable } from '../db/pool';
 import { readAppliedInteractions } from '../db/rescore';
-import { appendLedger, saveScores, type ContactLedgerChanges, type ContactScores } from '../db/scores';
+import {
+  appendLedger,
+  hasLedgerRowsOfVersion,
+  saveScores,
+  type ContactLedgerChanges,
+  type ContactScores,
+} from '../db/scores';
 import { computeScoreChanges, type LiveProfile } from '../domain/score-computation';
 
 /**
@@ -14,6 +20,7 @@ export async function rescoreContacts(
   profile: LiveProfile,
   contactIds: readonly string[],
 ): Promise<Map<string, number>> {
+  if (contactIds.length === 0) return new Map();
   const interactionsByContact = await readAppliedInteractions(tx, accountId, contactIds);
   const scores = new Map<string, number>();
   const ledger: ContactLedgerChanges[] = [];
@@ -28,7 +35,10 @@ export async function rescoreContacts(
     scores.set(contactId, score!.score);
   }
   // Two statements per page, not two per contact: the page's round trips were most of its time.
-  await appendLedger(tx, accountId, ledger, { rescore: true });
+  // Rows of this version are there only if an earlier write was not followed by its score (none
+  // is, today); one look per page lets the insert skip its per-row conflict check otherwise.
+  const unseen = !(await hasLedgerRowsOfVersion(tx, accountId, profile, contactIds));
+  await appendLedger(tx, accountId, ledger, { rescore: true, unseen });
   await saveScores(tx, accountId, rows);
   return scores;
 }

@@ -1,4 +1,4 @@
-import type { StoredInteraction } from './interactions';
+import { isoInstantSql, withIsoTimes, type StoredInteraction } from './interactions';
 import type { Queryable } from './pool';
 
 /** The ids of the next page of an account's contacts, in id order, not locked. */
@@ -58,17 +58,14 @@ export async function readAppliedInteractions(
   contactIds: readonly string[],
 ): Promise<Map<string, StoredInteraction[]>> {
   const { rows } = await db.query<StoredInteraction & { contactId: string }>(
-    `SELECT contact_id AS "contactId", id, type, occurred_at AS "occurredAt", attributes FROM interactions
+    `SELECT contact_id AS "contactId", id, type, ${isoInstantSql('occurred_at')} AS "occurredAt", attributes
+     FROM interactions
      WHERE account_id = $1 AND contact_id = ANY($2) AND applied_at IS NOT NULL
      ORDER BY contact_id, occurred_at, received_at, id`,
     [accountId, contactIds],
   );
   const byContact = new Map<string, StoredInteraction[]>(contactIds.map((id) => [id, []]));
-  for (const { contactId, ...interaction } of rows) {
-    byContact
-      .get(contactId)!
-      .push({ ...interaction, occurredAt: new Date(interaction.occurredAt).toISOString() });
-  }
+  for (const { contactId, ...interaction } of withIsoTimes(rows)) byContact.get(contactId)!.push(interaction);
   return byContact;
 }
 

@@ -127,20 +127,6 @@ export async function readLedger(
   );
 }
 
-/**
- * Every contact's items as rows tagged with its `contact_id`: what a statement reads with
- * jsonb_to_recordset, so a page of contacts is written in one round trip.
- */
-function rowsByContact<E extends { contactId: string }, T>(
-  entries: readonly E[],
-  itemsOf: (entry: E) => readonly T[],
-  toRow: (item: T) => Record<string, unknown>,
-): Record<string, unknown>[] {
-  return entries.flatMap((entry) =>
-    itemsOf(entry).map((item) => ({ contact_id: entry.contactId, ...toRow(item) })),
-  );
-}
-
 /** One contact's ledger rows, for appendLedger. */
 export interface ContactLedgerChanges {
   contactId: string;
@@ -151,37 +137,57 @@ export interface ContactLedgerChanges {
  * Inserts ledger rows for any number of contacts in one statement (a re-score page writes a page
  * of contacts at once); a row that is already there (a retried write) is skipped, never doubled.
  * `rescore`: the rows re-state applied interactions under a new profile version (no engagement).
+ * `unseen`: the caller knows, under the contacts' locks, that none of these rows can be there (a
+ * re-score page checked that no contact has a row of the version), so the per-row conflict check
+ * is left out: with it a 5,000-row page took a third longer.
+ *
+ * Columns go as arrays (unnest), not as a JSON document: jsonb_to_recordset made the same insert
+ * take a third longer in Postgres, and the JSON text cost this process more to write.
  */
 export async function appendLedger(
   db: Queryable,
   accountId: string,
   entries: readonly ContactLedgerChanges[],
-  opts: { rescore?: boolean } = {},
+  opts: { rescore?: boolean; unseen?: boolean } = {},
 ): Promise<number> {
-  const rows = rowsByContact(
-    entries,
-    (e) => e.changes,
-    (c) => ({
-      profile_id: c.profileId,
-      profile_version: c.profileVersion,
-      interaction_id: c.interactionId,
-      rule_id: c.ruleId,
-      delta: c.delta,
-      score_after: c.scoreAfter,
-      expires_at: c.expiresAt ?? null,
-    }),
-  );
+  const rows = entries.flatMap((e) => e.changes.map((change) => ({ contactId: e.contactId, change })));
   if (rows.length === 0) return 0;
   const { rowCount } = await db.query(
     `INSERT INTO score_ledger (account_id, contact_id, profile_id, profile_version, interaction_id, rule_id, delta, score_after, expires_at, rescore)
-     SELECT $1, c.contact_id, c.profile_id, c.profile_version, c.interaction_id, c.rule_id, c.delta, c.score_after, c.expires_at, $3
-     FROM jsonb_to_recordset($2::jsonb)
-       AS c(contact_id text, profile_id text, profile_version integer, interaction_id text, rule_id text, delta integer,
-            score_after integer, expires_at timestamptz)
-     ON CONFLICT (account_id, contact_id, profile_id, profile_version, interaction_id, rule_id) DO NOTHING`,
-    [accountId, JSON.stringify(rows), opts.rescore ?? false],
+     SELECT $1, c.contact_id, c.profile_id, c.profile_version, c.interaction_id, c.rule_id, c.delta, c.score_after, c.expires_at, $10
+     FROM unnest($2::text[], $3::text[], $4::integer[], $5::text[], $6::text[], $7::integer[], $8::integer[], $9::timestamptz[])
+       AS c(contact_id, profile_id, profile_version, interaction_id, rule_id, delta, score_after, expires_at)
+     ${opts.unseen ? '' : 'ON CONFLICT (account_id, contact_id, profile_id, profile_version, interaction_id, rule_id) DO NOTHING'}`,
+    [
+      accountId,
+      rows.map((r) => r.contactId),
+      rows.map((r) => r.change.profileId),
+      rows.map((r) => r.change.profileVersion),
+      rows.map((r) => r.change.interactionId),
+      rows.map((r) => r.change.ruleId),
+      rows.map((r) => r.change.delta),
+      rows.map((r) => r.change.scoreAfter),
+      rows.map((r) => r.change.expiresAt ?? null),
+      opts.rescore ?? false,
+    ],
   );
   return rowCount ?? 0;
+}
+
+/** Whether any of these contacts has ledger rows of this profile version (the unique key's prefix). */
+export async function hasLedgerRowsOfVersion(
+  db: Queryable,
+  accountId: string,
+  profile: { profileId: string; version: number },
+  contactIds: readonly string[],
+): Promise<boolean> {
+  const row = await queryFirst<{ found: boolean }>(
+    db,
+    `SELECT EXISTS (SELECT 1 FROM score_ledger WHERE account_id = $1 AND contact_id = ANY($2::text[])
+                      AND profile_id = $3 AND profile_version = $4) AS found`,
+    [accountId, contactIds, profile.profileId, profile.version],
+  );
+  return row!.found;
 }
 
 /** One contact's scores, for saveScores. */
@@ -196,20 +202,22 @@ export async function saveScores(
   accountId: string,
   entries: readonly ContactScores[],
 ): Promise<void> {
-  const rows = rowsByContact(
-    entries,
-    (e) => e.scores,
-    (s) => ({ profile_id: s.profileId, score: s.score, version: s.version }),
-  );
+  const rows = entries.flatMap((e) => e.scores.map((score) => ({ contactId: e.contactId, score })));
   if (rows.length === 0) return;
   await db.query(
     `INSERT INTO contact_scores (account_id, contact_id, profile_id, score, profile_version)
      SELECT $1, s.contact_id, s.profile_id, s.score, s.version
-     FROM jsonb_to_recordset($2::jsonb) AS s(contact_id text, profile_id text, score integer, version integer)
+     FROM unnest($2::text[], $3::text[], $4::integer[], $5::integer[]) AS s(contact_id, profile_id, score, version)
      ON CONFLICT (account_id, contact_id, profile_id) DO UPDATE
        SET score = EXCLUDED.score, profile_version = EXCLUDED.profile_version, updated_at = now()
        WHERE (contact_scores.score, contact_scores.profile_version) IS DISTINCT FROM (EXCLUDED.score, EXCLUDED.profile_version)`,
-    [accountId, JSON.stringify(rows)],
+    [
+      accountId,
+      rows.map((r) => r.contactId),
+      rows.map((r) => r.score.profileId),
+      rows.map((r) => r.score.score),
+      rows.map((r) => r.score.version),
+    ],
   );
 }
 

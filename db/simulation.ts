@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import { SCORE_ADJUSTMENT_TYPE } from '../domain/score-computation';
-import type { StoredInteraction } from './interactions';
+import { isoInstantSql, withIsoTimes, type StoredInteraction } from './interactions';
 import { withTransaction, type Db } from './pool';
 
 export interface SimulationContact {
@@ -59,7 +59,8 @@ async function readPage(
   if (contacts.length === 0) return [];
   // Adjustments of other profiles would be skipped by the computation anyway; not reading them is cheaper.
   const { rows } = await client.query<StoredInteraction & { contactId: string }>(
-    `SELECT contact_id AS "contactId", id, type, occurred_at AS "occurredAt", attributes FROM interactions
+    `SELECT contact_id AS "contactId", id, type, ${isoInstantSql('occurred_at')} AS "occurredAt", attributes
+     FROM interactions
      WHERE account_id = $1 AND contact_id = ANY($2) AND applied_at IS NOT NULL
        AND (type <> $3 OR attributes->>'profileId' = $4)
      ORDER BY contact_id, occurred_at, received_at, id`,
@@ -71,10 +72,8 @@ async function readPage(
       { contactId: c.contactId, storedScore: c.storedScore, interactions: [] },
     ]),
   );
-  for (const { contactId, ...interaction } of rows) {
-    byContact
-      .get(contactId)!
-      .interactions.push({ ...interaction, occurredAt: new Date(interaction.occurredAt).toISOString() });
+  for (const { contactId, ...interaction } of withIsoTimes(rows)) {
+    byContact.get(contactId)!.interactions.push(interaction);
   }
   return [...byContact.values()];
 }
