@@ -1,7 +1,6 @@
 import { markDndAll } from '../db/contacts';
 import { claimPendingOf } from '../db/interactions';
 import type { Queryable } from '../db/pool';
-import { listLiveProfiles } from '../db/profiles';
 import { readRuleHistory } from '../db/rule-history';
 import {
   appendLedger,
@@ -11,7 +10,7 @@ import {
   type ContactLedgerChanges,
   type ContactScores,
 } from '../db/scores';
-import { listTriggerDefinitions } from '../db/triggers';
+import { readScoringSetup } from '../db/scoring-setup';
 import { ingestSteps, mayFire } from '../domain/ingest-wake';
 import { computeScoreChanges, SCORE_ADJUSTMENT_TYPE } from '../domain/score-computation';
 import { rescoreContacts } from './rescore';
@@ -62,8 +61,7 @@ async function scoreContacts(
   contactIds: readonly string[],
   refreshAfterSeconds: number,
 ): Promise<string[]> {
-  const profiles = await listLiveProfiles(tx, accountId);
-  const triggers = profiles.length > 0 ? await listTriggerDefinitions(tx, accountId) : [];
+  const { profiles, triggers } = await readScoringSetup(tx, accountId);
   const rowsBefore = await readScoreRowsOf(tx, accountId, contactIds);
   let rescored = false;
   for (const profile of profiles) {

@@ -5,8 +5,8 @@ import { readDuePoints, readNextExpiry } from '../db/expiry';
 import { readLedgerEnd, readLedgerPath } from '../db/ledger-path';
 import { isPermanentDataError, permanentErrorReason } from '../db/permanent-error';
 import { withTransaction, type Db, type Queryable } from '../db/pool';
-import { listLiveProfiles } from '../db/profiles';
 import { readRuleHistory } from '../db/rule-history';
+import { readScoringSetup } from '../db/scoring-setup';
 import { readLedgerReadTo, recordLedgerRead, recordRunStart, type RunStart } from '../db/scoring-runs';
 import { clearWakeRequest } from '../db/wake-requests';
 import { contactWorkflowId } from '../domain/ids';
@@ -20,7 +20,6 @@ import {
   readScoreRows,
   saveScores,
 } from '../db/scores';
-import { listTriggerDefinitions } from '../db/triggers';
 import { lapseChanges } from '../domain/point-expiry';
 import {
   computeScoreChanges,
@@ -89,7 +88,9 @@ async function scoringPass(
   const { accountId, contactId } = input;
   const appliedBefore = await lockContactForScoring(tx, accountId, contactId);
   if (appliedBefore === null) return contactGone();
-  const profiles = await listLiveProfiles(tx, accountId);
+  // Triggers with the profiles: the workflow measures changes from its own last scores, which
+  // may differ from ours, so it gets them on every pass.
+  const { profiles, triggers } = await readScoringSetup(tx, accountId);
   // Before anything is written: where this run starts, if it has not seen the ledger yet.
   const runStart =
     input.ledgerCursor === null
@@ -107,8 +108,7 @@ async function scoringPass(
     remaining: 'maxInteractions' in input && done.taken === input.maxInteractions,
     scores,
     recentChanges: done.changes.slice(-RECENT_CHANGES_RETURNED),
-    // Always: the workflow measures changes from its own last scores, which may differ from ours.
-    triggers: profiles.length > 0 ? await listTriggerDefinitions(tx, accountId) : [],
+    triggers,
     dndAllEnabled: done.claimed.some((i) => i.type === 'dnd_all_enabled'),
     appliedAdjustmentIds: done.claimed.filter((i) => i.type === SCORE_ADJUSTMENT_TYPE).map((i) => i.id),
     setAside: done.setAside,

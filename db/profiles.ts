@@ -346,20 +346,34 @@ export async function getVersion(
   return { ...row, changes: diffRuleSets(before, row) };
 }
 
-export async function listLiveProfiles(db: Queryable, accountId: string): Promise<LiveProfile[]> {
-  const { rows } = await db.query<
-    Omit<LiveProfile, 'floor' | 'ceiling'> & { floor: number | null; ceiling: number | null }
-  >(
-    `SELECT p.id AS "profileId", p.is_default AS "isDefault", v.version, v.rules, v.floor, v.ceiling
+/** Each live profile with its published version, `$1` the account; LIVE_PROFILE_ORDER orders them. */
+export const LIVE_PROFILES_SQL = `SELECT p.id AS "profileId", p.is_default AS "isDefault", v.version, v.rules, v.floor,
+       v.ceiling, p.created_at AS "createdAt"
      FROM score_profiles p
      JOIN profile_versions v ON v.account_id = p.account_id AND v.profile_id = p.id AND v.version = p.live_version
-     WHERE p.account_id = $1
-     ORDER BY p.is_default DESC, p.created_at, p.id`,
-    [accountId],
-  );
-  return rows.map(({ floor, ceiling, ...profile }) => ({
-    ...profile,
-    ...(floor !== null && { floor }),
-    ...(ceiling !== null && { ceiling }),
-  }));
+     WHERE p.account_id = $1`;
+/** The default profile first, then by creation: the order every scoring pass computes in. */
+export const LIVE_PROFILE_ORDER = `"isDefault" DESC, "createdAt", "profileId"`;
+
+export interface LiveProfileRow extends Omit<LiveProfile, 'floor' | 'ceiling'> {
+  floor: number | null;
+  ceiling: number | null;
+}
+
+export function toLiveProfile(row: LiveProfileRow): LiveProfile {
+  return {
+    profileId: row.profileId,
+    isDefault: row.isDefault,
+    version: row.version,
+    rules: row.rules,
+    ...(row.floor !== null && { floor: row.floor }),
+    ...(row.ceiling !== null && { ceiling: row.ceiling }),
+  };
+}
+
+export async function listLiveProfiles(db: Queryable, accountId: string): Promise<LiveProfile[]> {
+  const { rows } = await db.query<LiveProfileRow>(`${LIVE_PROFILES_SQL} ORDER BY ${LIVE_PROFILE_ORDER}`, [
+    accountId,
+  ]);
+  return rows.map(toLiveProfile);
 }

@@ -37,11 +37,16 @@ export const getTrigger = records.get;
 export const listTriggers = records.list;
 export const deleteTrigger = records.delete;
 
+/** The account's trigger definitions, `$1` the account; TRIGGER_ORDER orders them. */
+export const TRIGGER_DEFINITIONS_SQL =
+  'SELECT definition, created_at, id FROM score_triggers WHERE account_id = $1';
+export const TRIGGER_ORDER = 'created_at, id';
+
 /** What the contact workflow evaluates: every trigger, paused ones included (they keep tracking). */
 export async function listTriggerDefinitions(db: Queryable, accountId: string): Promise<Trigger[]> {
   const rows = await queryRows<{ definition: Trigger }>(
     db,
-    'SELECT definition FROM score_triggers WHERE account_id = $1 ORDER BY created_at, id',
+    `${TRIGGER_DEFINITIONS_SQL} ORDER BY ${TRIGGER_ORDER}`,
     [accountId],
   );
   return rows.map((r) => r.definition);
