@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { DEFAULT_RULES } from '../../domain/default-rules';
+import { eventually } from '../support/eventually';
 import { createAccount, type FaultAccount, type RawResponse } from '../support/fault-kit';
 import { startHarness, type Harness } from '../support/harness';
 
@@ -56,6 +57,22 @@ async function snapshot(): Promise<Record<string, unknown>> {
     [account.accountId],
   );
   return rows[0];
+}
+
+/**
+ * An interaction the API accepted is applied by its contact's workflow after the 202, in the
+ * background (on the cluster, hundreds of milliseconds later when its workflow is new): wait for
+ * that, so the next attempt's "before" holds only what that attempt may change.
+ */
+async function settled(): Promise<void> {
+  await eventually(async () => {
+    const { rows } = await h.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM interactions
+       WHERE account_id = $1 AND applied_at IS NULL AND set_aside_at IS NULL`,
+      [account.accountId],
+    );
+    expect(rows[0]!.n).toBe(0);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -475,6 +492,8 @@ describe('the API refuses malformed bodies with a 4xx and writes nothing', () =>
             if (res.status >= 400) {
               if (!known) expectProblem(res, context, /^(body|params)(\.|$)/);
               expect([context, await snapshot()]).toEqual([context, before]);
+            } else {
+              await settled();
             }
           }),
           runOptions,
