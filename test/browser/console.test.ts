@@ -240,6 +240,44 @@ const section = (page: Page, heading: string): Locator =>
     });
   }, 60_000);
 
+  it('when a reload of the profile lands while the admin is typing, then what they typed stays', async () => {
+    // Saving the rules reloads the profile; the bounds form must not be reset under the admin's
+    // fingers by that answer (CI lost a typed floor this way once). The reload is held until the
+    // typing is done, so the interleaving is the same on every run.
+    const profileUrl = `${h.baseUrl}/profiles/engagement`;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held = 0;
+    const isProfile = (url: URL) => url.href === profileUrl;
+    await page.route(isProfile, async (route) => {
+      if (route.request().method() !== 'GET') return route.continue();
+      held += 1;
+      await released;
+      await route.continue();
+    });
+    try {
+      await page.getByRole('button', { name: 'Save draft' }).click();
+      await eventually(() => Promise.resolve(expect(held).toBe(1)));
+      const floor = page.getByLabel('Score floor (blank: none)');
+      await floor.fill('3');
+      await page.locator('#rule-0-description').fill('typed while reloading');
+      const reloaded = page.waitForResponse((res) => res.url() === profileUrl);
+      release();
+      await (await reloaded).finished();
+      await page.getByText('Draft saved.').waitFor();
+      // The reloaded profile is rendered within a task or two of its body arriving.
+      await page.evaluate('new Promise((resolve) => setTimeout(resolve, 100))');
+      await expect(floor.inputValue()).resolves.toBe('3');
+      await expect(page.locator('#rule-0-description').inputValue()).resolves.toBe('typed while reloading');
+    } finally {
+      release();
+      await page.unroute(isProfile);
+    }
+    // Leave the page as the next steps expect it: nothing unsaved.
+    await page.reload();
+    await expect(page.getByLabel('Score floor (blank: none)').inputValue()).resolves.toBe('');
+  }, 60_000);
+
   it('when the admin simulates the draft, then the histograms, trigger crossings and movers show what publishing would do', async () => {
     await page.getByRole('button', { name: 'Simulate', exact: true }).click();
     const sim = page.getByTestId('simulation');

@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, describeError } from '../api';
 import { emptyRuleRow, rowOf, rulesOf, type RowErrors, type RuleRow } from '../lib/rule-form';
 import type { Profile } from '../types';
+import { useEdited } from '../use-edited';
 import { ErrorNote } from './Status';
 
 const FIELDS: { name: keyof RuleRow; label: string; wide?: boolean; numeric?: boolean }[] = [
@@ -25,14 +26,14 @@ export function DraftEditor({
   editable: boolean;
   onSaved: () => void;
 }) {
-  const [rows, setRows] = useState<RuleRow[]>(() => profile.draftRules.map(rowOf));
+  const form = useEdited<RuleRow[]>(() => profile.draftRules.map(rowOf), profile);
+  const rows = form.value;
   const [errors, setErrors] = useState<RowErrors>({});
   const [status, setStatus] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
-  useEffect(() => setRows(profile.draftRules.map(rowOf)), [profile]);
 
   const update = (i: number, name: keyof RuleRow, value: string) =>
-    setRows(rows.map((row, j) => (j === i ? { ...row, [name]: value } : row)));
+    form.edit(rows.map((row, j) => (j === i ? { ...row, [name]: value } : row)));
 
   const save = async (e: Event) => {
     e.preventDefault();
@@ -44,8 +45,10 @@ export function DraftEditor({
       setFailure(`Not saved: ${Object.keys(found).length} field(s) to fix.`);
       return;
     }
+    const mark = form.mark();
     try {
       await api('PUT', `/profiles/${encodeURIComponent(profile.id)}/draft/rules`, { rules });
+      form.saved(mark);
       setStatus('Draft saved. Live scores change only when it is published.');
       onSaved();
     } catch (err) {
@@ -103,14 +106,14 @@ export function DraftEditor({
                 </div>
               );
             })}
-            <button type="button" class="secondary" onClick={() => setRows(rows.filter((_, j) => j !== i))}>
+            <button type="button" class="secondary" onClick={() => form.edit(rows.filter((_, j) => j !== i))}>
               Remove rule {row.id || i + 1}
             </button>
           </fieldset>
         ))}
         {errors.rules && <p class="field-error">{errors.rules}</p>}
         <div class="actions">
-          <button type="button" class="secondary" onClick={() => setRows([...rows, emptyRuleRow()])}>
+          <button type="button" class="secondary" onClick={() => form.edit([...rows, emptyRuleRow()])}>
             Add rule
           </button>
           <button type="submit">Save draft</button>

@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, describeError } from '../api';
 import { profilePatchOf, type ProfileFields } from '../lib/profile-form';
 import type { Profile } from '../types';
+import { useEdited } from '../use-edited';
 import { ErrorNote } from './Status';
 
 const fieldsOf = (p: Profile): ProfileFields => ({
@@ -20,11 +21,11 @@ const LABELS: Record<keyof ProfileFields, string> = {
 
 /** The draft's name, description and bounds (admins). */
 export function ProfileSettings({ profile, onSaved }: { profile: Profile; onSaved: () => void }) {
-  const [fields, setFields] = useState(() => fieldsOf(profile));
+  const form = useEdited(() => fieldsOf(profile), profile);
+  const fields = form.value;
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [status, setStatus] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
-  useEffect(() => setFields(fieldsOf(profile)), [profile]);
 
   const save = async (e: Event) => {
     e.preventDefault();
@@ -33,8 +34,10 @@ export function ProfileSettings({ profile, onSaved }: { profile: Profile; onSave
     const { patch, errors: found } = profilePatchOf(fields);
     setErrors(found);
     if (!patch) return;
+    const mark = form.mark();
     try {
       await api('PATCH', `/profiles/${encodeURIComponent(profile.id)}`, patch);
+      form.saved(mark);
       setStatus('Saved to the draft.');
       onSaved();
     } catch (err) {
@@ -57,7 +60,7 @@ export function ProfileSettings({ profile, onSaved }: { profile: Profile; onSave
                 inputMode={name === 'floor' || name === 'ceiling' ? 'numeric' : undefined}
                 aria-invalid={errors[name] ? true : undefined}
                 aria-describedby={errors[name] ? `${id}-error` : undefined}
-                onInput={(ev) => setFields({ ...fields, [name]: ev.currentTarget.value })}
+                onInput={(ev) => form.edit({ ...fields, [name]: ev.currentTarget.value })}
               />
               {errors[name] && (
                 <span id={`${id}-error`} class="field-error">
