@@ -345,6 +345,43 @@ describe('followUpSequenceWorkflow', () => {
   });
 });
 
+describe('recorded histories of the automations with in-database steps', () => {
+  // `*-activity-steps.json` were recorded before those steps became local activities (patched):
+  // executions started by v0.1.0 must keep replaying. The others have the local activities. Kept
+  // once recorded, like the ones above.
+  const segmentation = () =>
+    anAutomationInput({
+      score: 12,
+      params: {
+        bands: [
+          { max: 10, campaignId: 'nurture' },
+          { min: 10, campaignId: 'warm' },
+        ],
+      },
+    });
+  const review = () => anAutomationInput({ score: 0, params: { leaveCampaigns: ['warm-leads'] } });
+  it.each([
+    ['campaign-segmentation-activity-steps.json', campaignSegmentationWorkflow, segmentation],
+    ['reward-offer-activity-steps.json', rewardOfferWorkflow, () => anAutomationInput()],
+    ['inactive-contact-review-activity-steps.json', inactiveContactReviewWorkflow, review],
+    ['campaign-segmentation.json', campaignSegmentationWorkflow, segmentation],
+    ['reward-offer.json', rewardOfferWorkflow, () => anAutomationInput()],
+    ['inactive-contact-review.json', inactiveContactReviewWorkflow, review],
+  ] as const)('records %s, a history that replays', async (file, automation, input) => {
+    const { handle } = await runAutomation(automation, input());
+    const history = await handle.fetchHistory();
+    await Worker.runReplayHistory({ workflowBundle, replayName: `${file} (fresh)` }, history);
+
+    const stored = path.join(HISTORIES, file);
+    if (!existsSync(stored) || process.env.PULSE_RECORD_HISTORIES === '1') {
+      writeFileSync(stored, historyToJSON(history) + '\n');
+    }
+    await expect(
+      Worker.runReplayHistory({ workflowBundle, replayName: file }, JSON.parse(readFileSync(stored, 'utf8'))),
+    ).resolves.toBeUndefined();
+  });
+});
+
 describe('action retries', () => {
   it('when an email attempt fails after sending, then the retry reuses its key and the email is sent once', async () => {
     const input = anAutomationInput({ params: { tag: 'vip-reward' } });
@@ -483,6 +520,45 @@ describe('campaignSegmentationWorkflow', () => {
       ],
     ]);
     expect(stepsOf(status)).toEqual([['segment', 'done']]);
+    expect(status.phase).toBe('completed');
+  });
+});
+
+describe('in-database steps', () => {
+  const eventTypes = async (handle: WorkflowHandle) =>
+    ((await handle.fetchHistory()).events ?? []).map((e) => temporal.api.enums.v1.EventType[e.eventType!]);
+
+  it('when a segmentation runs, then its one step is a local activity: the automation starts and ends in one workflow task', async () => {
+    const input = anAutomationInput({ params: { bands: [{ campaignId: 'all' }] } });
+    const { handle, actions, status } = await runAutomation(campaignSegmentationWorkflow, input);
+
+    expect(actions.effectsOf('segmentByCurrentScore')).toHaveLength(1);
+    expect(status.phase).toBe('completed');
+    const events = await eventTypes(handle);
+    expect(events.filter((t) => t === 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED')).toHaveLength(1);
+    expect(events.filter((t) => t === 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED')).toHaveLength(0);
+  });
+
+  it('when a reward runs, then the email is an activity of its own and the tag runs in the task that hears of it', async () => {
+    const { handle, actions } = await runAutomation(rewardOfferWorkflow, anAutomationInput());
+
+    expect(actions.effectsOf('addTag')).toHaveLength(1);
+    const events = await eventTypes(handle);
+    expect(events.filter((t) => t === 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED')).toHaveLength(1);
+    expect(events.filter((t) => t === 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED')).toHaveLength(2);
+  });
+
+  it('when a local step fails once, then it is retried under the same key and takes effect once', async () => {
+    const input = anAutomationInput({ params: { bands: [{ campaignId: 'all' }] } });
+    const actions = new RecordingActions();
+    actions.failNext('segmentByCurrentScore', { timing: 'after-effect' });
+    const { status, workflowId } = await runAutomation(campaignSegmentationWorkflow, input, actions);
+
+    expect(actions.callsOf('segmentByCurrentScore').map((c) => c.attempt)).toEqual([1, 2]);
+    expect(
+      actions.callsOf('segmentByCurrentScore').map((c) => (c.args as { actionKey: string }).actionKey),
+    ).toEqual([`${workflowId}/segment`, `${workflowId}/segment`]);
+    expect(actions.effectsOf('segmentByCurrentScore')).toHaveLength(1);
     expect(status.phase).toBe('completed');
   });
 });

@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import { ActivityCancellationType, type ActivityOptions } from '@temporalio/common';
 import { ACTION_VALIDATION_ERROR, type ActionActivities } from '../../domain/action-activities';
 import { oneLine } from '../../domain/execution-summaries';
@@ -29,6 +29,20 @@ export const actions = proxyActivities<ActionActivities>(actionOptions);
  */
 export function actionsSummarised(summary: string): ActionActivities {
   return proxyActivities<ActionActivities>({ ...actionOptions, summary: oneLine(summary) });
+}
+
+/**
+ * The same actions as local activities: run by the worker inside the automation's own workflow
+ * task, for steps that only write Pulse's database (tags, campaigns, segmentation). Such a step
+ * then costs no activity task and no second workflow task: a one-step automation starts and ends
+ * in one workflow task. Still retried with the same backoff (past a minute the retries wait on
+ * durable timers) and still idempotent by actionKey: a worker lost mid-step re-runs it whole.
+ */
+export function localActionsSummarised(summary: string | undefined): ActionActivities {
+  return proxyLocalActivities<ActionActivities>({
+    ...actionOptions,
+    ...(summary === undefined ? {} : { summary: oneLine(summary) }),
+  });
 }
 
 /**

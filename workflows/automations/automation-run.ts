@@ -5,8 +5,10 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   setCurrentDetails,
   setHandler,
+  TemporalFailure,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -23,8 +25,14 @@ import type { ActionActivities } from '../../domain/action-activities';
 import type { AutomationDeclaration } from '../../domain/automations/declare';
 import { automationCurrentDetails, oneLine } from '../../domain/execution-summaries';
 import { automationOutcomeAttribute, automationStepAttribute } from '../search-attributes';
-import { actions, actionsSummarised } from './action-proxies';
+import { actions, actionsSummarised, localActionsSummarised } from './action-proxies';
 import { automationStatusQuery, dndEnabledSignal } from './definitions';
+
+/**
+ * `act` steps run as local activities. Executions started before (v0.1.0) scheduled them as
+ * activities and keep doing so when they replay.
+ */
+export const ACT_STEPS_AS_LOCAL_ACTIVITIES = 'act-steps-as-local-activities';
 
 /** Thrown by `stop()` to end the automation early; `run()` catches it and never lets it out. */
 class AutomationStopped extends Error {
@@ -56,7 +64,8 @@ export function outcomeOf(status: AutomationStatus): string {
  *
  * - `send` is for steps that reach the contact (email, SMS, a task for someone to get in touch):
  *   after the do-not-disturb signal, the automation stops there instead.
- * - `act` is for steps that do not (tags, campaigns): they run whatever the contact's channels.
+ * - `act` is for steps that do not (tags, campaigns): they run whatever the contact's channels,
+ *   and, as they only write Pulse's database, as local activities inside the workflow task.
  * - `wait` is a durable timer that the do-not-disturb signal cuts short, stopping the automation.
  * - `stop` ends early; every planned step not reached is recorded as skipped, `stopped: <reason>`.
  */
@@ -151,11 +160,23 @@ export function beginAutomation(
     throw new AutomationStopped(reason);
   }
 
-  async function act(step: string, call: StepCall, summary?: string): Promise<ActionOutcome> {
+  /** A step reaching outside Pulse (email, SMS, a task someone acts on) is an activity of its own. */
+  const remote = (summary?: string) => (summary === undefined ? actions : actionsSummarised(summary));
+
+  /** `act` steps only write Pulse's database, so they run as local activities (see the patch). */
+  const inDatabase = (summary?: string) =>
+    patched(ACT_STEPS_AS_LOCAL_ACTIVITIES) ? localActionsSummarised(summary) : remote(summary);
+
+  async function runStep(
+    step: string,
+    call: StepCall,
+    labelled: (summary?: string) => ActionActivities,
+    summary?: string,
+  ): Promise<ActionOutcome> {
     const key = actionKey(workflowId, step);
     enter(step);
     try {
-      const outcome = await call(key, summary === undefined ? actions : actionsSummarised(summary));
+      const outcome = await call(key, labelled(summary));
       record(
         step,
         outcome.status === 'done'
@@ -168,9 +189,12 @@ export function beginAutomation(
       );
       return outcome;
     } catch (err) {
-      // Retries are over (a non-retryable ActionValidationError, or a timeout): say which step, then fail.
+      // Retries are over (a non-retryable ActionValidationError, or a timeout): say which step, then
+      // fail. An activity's failure comes wrapped in an ActivityFailure; a local activity's as is.
       if (err instanceof ActivityFailure) {
         record(step, { status: 'failed', actionKey: key, reason: err.cause?.message ?? err.message });
+      } else if (err instanceof TemporalFailure && !isCancellation(err)) {
+        record(step, { status: 'failed', actionKey: key, reason: err.message });
       }
       throw err;
     }
@@ -200,7 +224,7 @@ export function beginAutomation(
     status,
     contact: { accountId: input.accountId, contactId: input.contactId },
     key: (step) => actionKey(workflowId, step),
-    act,
+    act: (step, call, summary) => runStep(step, call, inDatabase, summary),
     email(step, message, summary) {
       return this.send(
         step,
@@ -213,7 +237,7 @@ export function beginAutomation(
         record(step, { status: 'skipped', reason: stoppedReason('dnd_all') });
         stop('dnd_all', `before ${step}`);
       }
-      return act(step, call, summary);
+      return runStep(step, call, remote, summary);
     },
     async wait(step, ms, detail, summary) {
       status.phase = 'waiting';

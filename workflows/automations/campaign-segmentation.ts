@@ -1,7 +1,6 @@
 import type { AutomationInput } from '../../domain/actions';
 import { campaignSegmentation } from '../../domain/automations/campaign-segmentation';
 import type { AutomationStatus } from '../../domain/automation-status';
-import { actions } from './action-proxies';
 import { beginAutomation, readParams } from './automation-run';
 
 /**
@@ -18,8 +17,8 @@ export async function campaignSegmentationWorkflow(input: AutomationInput): Prom
   const { contact } = automation;
 
   return automation.run(async () => {
-    await automation.act('segment', (actionKey) =>
-      actions.segmentByCurrentScore({ ...contact, actionKey, profileId: input.profileId, bands }),
+    await automation.act('segment', (actionKey, labelled) =>
+      labelled.segmentByCurrentScore({ ...contact, actionKey, profileId: input.profileId, bands }),
     );
   });
 }
