@@ -131,6 +131,25 @@ const waiting = async (handle: WorkflowHandle) =>
 const stepsOf = (status: AutomationStatus) =>
   status.steps.map(({ step, status: s, reason }) => (reason === undefined ? [step, s] : [step, s, reason]));
 
+const replayStored = (file: string) =>
+  Worker.runReplayHistory(
+    { workflowBundle, replayName: file },
+    JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8')),
+  );
+
+/**
+ * Replays a fresh history, stores it under `file` when none is there (or PULSE_RECORD_HISTORIES=1),
+ * then replays the stored one: kept once recorded, so old histories keep guarding old code shapes.
+ */
+async function recordAndReplay(file: string, history: temporal.api.history.v1.IHistory): Promise<void> {
+  await Worker.runReplayHistory({ workflowBundle, replayName: `${file} (fresh)` }, history);
+  const stored = path.join(HISTORIES, file);
+  if (!existsSync(stored) || process.env.PULSE_RECORD_HISTORIES === '1') {
+    writeFileSync(stored, historyToJSON(history) + '\n');
+  }
+  await expect(replayStored(file)).resolves.toBeUndefined();
+}
+
 describe('the automation catalog', () => {
   it('names an exported workflow for every automation', () => {
     const exported: Record<string, unknown> = {
@@ -332,23 +351,11 @@ describe('followUpSequenceWorkflow', () => {
       await waiting(h);
       await h.signal(signal);
     });
-    const history = await handle.fetchHistory();
-    await Worker.runReplayHistory({ workflowBundle, replayName: `${file} (fresh)` }, history);
-
-    const stored = path.join(HISTORIES, file);
-    if (!existsSync(stored) || process.env.PULSE_RECORD_HISTORIES === '1') {
-      writeFileSync(stored, historyToJSON(history) + '\n');
-    }
-    await expect(
-      Worker.runReplayHistory({ workflowBundle, replayName: file }, JSON.parse(readFileSync(stored, 'utf8'))),
-    ).resolves.toBeUndefined();
+    await recordAndReplay(file, await handle.fetchHistory());
   });
 });
 
 describe('recorded histories of the automations with in-database steps', () => {
-  // `*-activity-steps.json` were recorded before those steps became local activities (patched):
-  // executions started by v0.1.0 must keep replaying. The others have the local activities. Kept
-  // once recorded, like the ones above.
   const segmentation = () =>
     anAutomationInput({
       score: 12,
@@ -360,26 +367,28 @@ describe('recorded histories of the automations with in-database steps', () => {
       },
     });
   const review = () => anAutomationInput({ score: 0, params: { leaveCampaigns: ['warm-leads'] } });
+
+  // Recorded by v0.1.0's code, when act steps were activities: never re-recorded, only replayed
+  // (patched('act-steps-as-local-activities') keeps them valid).
   it.each([
-    ['campaign-segmentation-activity-steps.json', campaignSegmentationWorkflow, segmentation],
-    ['reward-offer-activity-steps.json', rewardOfferWorkflow, () => anAutomationInput()],
-    ['inactive-contact-review-activity-steps.json', inactiveContactReviewWorkflow, review],
+    'campaign-segmentation-activity-steps.json',
+    'reward-offer-activity-steps.json',
+    'inactive-contact-review-activity-steps.json',
+  ])('%s, recorded by v0.1.0, still replays', async (file) => {
+    await expect(replayStored(file)).resolves.toBeUndefined();
+  });
+
+  it.each([
     ['campaign-segmentation.json', campaignSegmentationWorkflow, segmentation],
     ['reward-offer.json', rewardOfferWorkflow, () => anAutomationInput()],
     ['inactive-contact-review.json', inactiveContactReviewWorkflow, review],
-  ] as const)('records %s, a history that replays', async (file, automation, input) => {
-    const { handle } = await runAutomation(automation, input());
-    const history = await handle.fetchHistory();
-    await Worker.runReplayHistory({ workflowBundle, replayName: `${file} (fresh)` }, history);
-
-    const stored = path.join(HISTORIES, file);
-    if (!existsSync(stored) || process.env.PULSE_RECORD_HISTORIES === '1') {
-      writeFileSync(stored, historyToJSON(history) + '\n');
-    }
-    await expect(
-      Worker.runReplayHistory({ workflowBundle, replayName: file }, JSON.parse(readFileSync(stored, 'utf8'))),
-    ).resolves.toBeUndefined();
-  });
+  ] as const)(
+    'records %s (act steps as local activities), a history that replays',
+    async (file, automation, input) => {
+      const { handle } = await runAutomation(automation, input());
+      await recordAndReplay(file, await handle.fetchHistory());
+    },
+  );
 });
 
 describe('action retries', () => {
