@@ -25,10 +25,12 @@ export const actions = proxyActivities<ActionActivities>(actionOptions);
 
 /**
  * The same actions, each call labelled in the workflow's history with `summary` (the Temporal
- * UI's timeline shows it): "Send reward email", "Text the follow-up SMS".
+ * UI's timeline shows it): "Send reward email", "Text the follow-up SMS"; without one, `actions`.
  */
-export function actionsSummarised(summary: string): ActionActivities {
-  return proxyActivities<ActionActivities>({ ...actionOptions, summary: oneLine(summary) });
+export function actionsSummarised(summary: string | undefined): ActionActivities {
+  return summary === undefined
+    ? actions
+    : proxyActivities<ActionActivities>({ ...actionOptions, summary: oneLine(summary) });
 }
 
 /**

@@ -160,12 +160,9 @@ export function beginAutomation(
     throw new AutomationStopped(reason);
   }
 
-  /** A step reaching outside Pulse (email, SMS, a task someone acts on) is an activity of its own. */
-  const remote = (summary?: string) => (summary === undefined ? actions : actionsSummarised(summary));
-
   /** `act` steps only write Pulse's database, so they run as local activities (see the patch). */
   const inDatabase = (summary?: string) =>
-    patched(ACT_STEPS_AS_LOCAL_ACTIVITIES) ? localActionsSummarised(summary) : remote(summary);
+    patched(ACT_STEPS_AS_LOCAL_ACTIVITIES) ? localActionsSummarised(summary) : actionsSummarised(summary);
 
   async function runStep(
     step: string,
@@ -237,7 +234,8 @@ export function beginAutomation(
         record(step, { status: 'skipped', reason: stoppedReason('dnd_all') });
         stop('dnd_all', `before ${step}`);
       }
-      return runStep(step, call, remote, summary);
+      // A step reaching outside Pulse (email, SMS, a task someone acts on) is an activity of its own.
+      return runStep(step, call, actionsSummarised, summary);
     },
     async wait(step, ms, detail, summary) {
       status.phase = 'waiting';
