@@ -20,7 +20,12 @@ async function main(): Promise<void> {
   const abort = () => waiting.abort();
   process.once('SIGTERM', abort);
   process.once('SIGINT', abort);
-  const db = await waitForPostgres(env.DATABASE_URL, logger, waiting.signal);
+  const db = await waitForPostgres(
+    env.DATABASE_URL,
+    logger,
+    waiting.signal,
+    env.DATABASE_PREPARED_STATEMENTS === 'on',
+  );
   process.off('SIGTERM', abort);
   process.off('SIGINT', abort);
   // Lazy: the API starts, and takes interactions, while Temporal is away (the reconciler delivers them).

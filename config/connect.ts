@@ -9,8 +9,13 @@ import { waitFor } from './wait-for';
  * Start-up of the long-running processes (API, worker): wait for Postgres and Temporal with
  * backoff instead of exiting when they are not up yet, naming the variable to check.
  */
-export async function waitForPostgres(url: string, logger: Logger, signal?: AbortSignal): Promise<Db> {
-  const db = createPool(url);
+export async function waitForPostgres(
+  url: string,
+  logger: Logger,
+  signal?: AbortSignal,
+  preparedStatements = true,
+): Promise<Db> {
+  const db = createPool(url, undefined, { preparedStatements });
   await waitFor(() => db.query('SELECT 1'), {
     what: `Postgres at ${redact(url)}`,
     variable: 'DATABASE_URL',

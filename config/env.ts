@@ -5,6 +5,11 @@ const port = z.coerce.number().int().min(0).max(65535);
 const envSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   /**
+   * on: each connection prepares a statement once and reuses its plan (db/prepared-statements.ts).
+   * off: for a pooler that moves a session's statements between server connections.
+   */
+  DATABASE_PREPARED_STATEMENTS: z.enum(['on', 'off']).default('on'),
+  /**
    * Only checked here; the Temporal connection (address, namespace, API key, TLS, profiles) is read
    * by config/temporal-connection.ts with Temporal's own envconfig.
    */

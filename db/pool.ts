@@ -1,10 +1,20 @@
 import { Pool, type PoolClient } from 'pg';
+import { PreparingClient } from './prepared-statements';
 
 export type Db = Pool;
 export type Queryable = Pool | PoolClient;
 
-export function createPool(connectionString: string, max = 10): Db {
-  const pool = new Pool({ connectionString, max, connectionTimeoutMillis: 5_000 });
+export function createPool(
+  connectionString: string,
+  max = 10,
+  { preparedStatements = true }: { preparedStatements?: boolean } = {},
+): Db {
+  const pool = new Pool({
+    connectionString,
+    max,
+    connectionTimeoutMillis: 5_000,
+    ...(preparedStatements && { Client: PreparingClient }),
+  });
   // An idle client losing its server (Postgres restarting) must not crash the process.
   pool.on('error', () => undefined);
   // Nor a checked-out one: node-postgres emits 'error' on the client besides rejecting its query,

@@ -246,6 +246,8 @@ export async function readScoreRowsOf(
  * Scoring at ingest's bookkeeping, one statement for the request's contacts: the interactions
  * each had applied, and for those whose workflow was not woken, a refresh due `refreshAfterSeconds`
  * from now (an earlier due time stays; db/wake-requests.ts). The caller holds their locks.
+ * `id = ANY` as well as the join: planned on a young table's statistics (one contact per account),
+ * the join alone walked every contact of the account on the primary key's account prefix.
  */
 export async function recordScoredAtIngest(
   db: Queryable,
@@ -259,7 +261,7 @@ export async function recordScoredAtIngest(
        refresh_due_at = CASE WHEN n.refresh AND c.refresh_due_at IS NULL
                              THEN now() + make_interval(secs => $5) ELSE c.refresh_due_at END
      FROM unnest($2::text[], $3::int[], $4::bool[]) AS n(id, applied, refresh)
-     WHERE c.account_id = $1 AND c.id = n.id`,
+     WHERE c.account_id = $1 AND c.id = ANY($2::text[]) AND c.id = n.id`,
     [
       accountId,
       contacts.map((c) => c.contactId),

@@ -40,7 +40,12 @@ async function main(): Promise<void> {
   installTemporalRuntime('INFO', { metricsBindAddress: env.WORKER_METRICS_ADDRESS });
   if (env.WORKER_METRICS_ADDRESS)
     logger.info({ url: `http://${env.WORKER_METRICS_ADDRESS}/metrics` }, 'worker metrics for Prometheus');
-  const db = await waitForPostgres(env.DATABASE_URL, logger, waiting.signal);
+  const db = await waitForPostgres(
+    env.DATABASE_URL,
+    logger,
+    waiting.signal,
+    env.DATABASE_PREPARED_STATEMENTS === 'on',
+  );
   const client = await waitForTemporalClient(temporalSettings, logger, waiting.signal);
   const { added } = await setupTemporal(client, temporalSettings.namespace, SEARCH_ATTRIBUTES);
   if (added.length > 0) logger.info({ added }, 'registered search attributes');
