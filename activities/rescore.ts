@@ -1,9 +1,10 @@
 import type { Queryable } from '../db/pool';
 import { readAppliedInteractions } from '../db/rescore';
+import { runWrites } from '../db/combined-writes';
 import {
-  appendLedger,
   hasLedgerRowsOfVersion,
-  saveScores,
+  ledgerWrite,
+  scoresWrite,
   type ContactLedgerChanges,
   type ContactScores,
 } from '../db/scores';
@@ -34,11 +35,10 @@ export async function rescoreContacts(
     rows.push({ contactId, scores: [score!] });
     scores.set(contactId, score!.score);
   }
-  // Two statements per page, not two per contact: the page's round trips were most of its time.
+  // Two round trips per page, not two per contact: the page's round trips were most of its time.
   // Rows of this version are there only if an earlier write was not followed by its score (none
   // is, today); one look per page lets the insert skip its per-row conflict check otherwise.
   const unseen = !(await hasLedgerRowsOfVersion(tx, accountId, profile, contactIds));
-  await appendLedger(tx, accountId, ledger, { rescore: true, unseen });
-  await saveScores(tx, accountId, rows);
+  await runWrites(tx, accountId, [ledgerWrite(ledger, { rescore: true, unseen }), scoresWrite(rows)]);
   return scores;
 }

@@ -1,16 +1,17 @@
+import { runWrites } from '../db/combined-writes';
 import { markDndAll } from '../db/contacts';
 import { claimPendingOf } from '../db/interactions';
 import type { Queryable } from '../db/pool';
 import { readRuleHistory } from '../db/rule-history';
 import {
-  appendLedger,
+  ledgerWrite,
   readScoreRowsOf,
-  recordScoredAtIngest,
-  saveScores,
+  scoredAtIngestWrite,
+  scoresWrite,
   type ContactLedgerChanges,
   type ContactScores,
 } from '../db/scores';
-import { readScoringSetup } from '../db/scoring-setup';
+import { readScoringSetupAndScores } from '../db/scoring-setup';
 import { ingestSteps, mayFire } from '../domain/ingest-wake';
 import { computeScoreChanges, SCORE_ADJUSTMENT_TYPE } from '../domain/score-computation';
 import { rescoreContacts } from './rescore';
@@ -26,9 +27,9 @@ const MAX_CLAIMED = 1_000;
  * `mayFire`, without the workflow's trigger state, so never a miss), tell automations about
  * do-not-disturb, apply a manual adjustment (it waits in its workflow for the outcome) or what is
  * past one pass's batch; the others' workflows are refreshed later (the reconciler, once
- * `refreshAfterSeconds` have passed). Answers the contacts to signal now. If scoring fails for any reason (a value Postgres refuses, say), it is
- * rolled back to before it began: the interactions stay stored and every contact's workflow
- * applies them as without this option, setting aside what it must.
+ * `refreshAfterSeconds` have passed). Answers the contacts to signal now. Throws when it cannot
+ * score (a value Postgres refuses, say): the caller undoes what it wrote and leaves the
+ * interactions, stored, to every contact's workflow (db/ingest.ts).
  */
 export async function scoreAtIngest(
   tx: Queryable,
@@ -36,16 +37,7 @@ export async function scoreAtIngest(
   contactIds: readonly string[],
   opts: { refreshAfterSeconds: number },
 ): Promise<string[]> {
-  await tx.query('SAVEPOINT score_at_ingest');
-  try {
-    const result = await scoreContacts(tx, accountId, contactIds, opts.refreshAfterSeconds);
-    await tx.query('RELEASE SAVEPOINT score_at_ingest');
-    return result;
-  } catch {
-    // A broken connection fails this too, and the whole ingest with it: nothing is half-written.
-    await tx.query('ROLLBACK TO SAVEPOINT score_at_ingest');
-    return [...contactIds];
-  }
+  return scoreContacts(tx, accountId, contactIds, opts.refreshAfterSeconds);
 }
 
 class LeaveToWorkflow extends Error {}
@@ -61,8 +53,10 @@ async function scoreContacts(
   contactIds: readonly string[],
   refreshAfterSeconds: number,
 ): Promise<string[]> {
-  const { profiles, triggers } = await readScoringSetup(tx, accountId);
-  const rowsBefore = await readScoreRowsOf(tx, accountId, contactIds);
+  const {
+    setup: { profiles, triggers },
+    scores: rowsBefore,
+  } = await readScoringSetupAndScores(tx, accountId, contactIds);
   let rescored = false;
   for (const profile of profiles) {
     const behind = contactIds.filter(
@@ -97,18 +91,19 @@ async function scoreContacts(
     const scoredBefore = new Set((rowsBefore.get(contactId) ?? []).map((r) => r.profileId));
     if (dnd || mayFire(triggers, ingestSteps(computed.changes, scoredBefore))) wakeNow.push(contactId);
   }
-  await appendLedger(tx, accountId, ledger);
-  await saveScores(tx, accountId, scores);
   const woken = new Set(wakeNow);
-  await recordScoredAtIngest(
-    tx,
-    accountId,
-    scored.map((contactId) => ({
-      contactId,
-      applied: claimed.get(contactId)!.length,
-      refresh: !woken.has(contactId),
-    })),
-    refreshAfterSeconds,
-  );
+  // The ledger, the scores and the contacts' bookkeeping: three tables, one round trip.
+  await runWrites(tx, accountId, [
+    ledgerWrite(ledger),
+    scoresWrite(scores),
+    scoredAtIngestWrite(
+      scored.map((contactId) => ({
+        contactId,
+        applied: claimed.get(contactId)!.length,
+        refresh: !woken.has(contactId),
+      })),
+      refreshAfterSeconds,
+    ),
+  ]);
   return wakeNow;
 }

@@ -1,5 +1,6 @@
 import { claimInteractions, lockUnappliedIds, setInteractionAside } from '../db/interactions';
 import type { StoredInteraction } from '../db/interactions';
+import { runWrites } from '../db/combined-writes';
 import { markDndAll } from '../db/contacts';
 import { readDuePoints, readNextExpiry } from '../db/expiry';
 import { readLedgerEnd, readLedgerPath } from '../db/ledger-path';
@@ -14,11 +15,11 @@ import { readAutomationActionKeys } from '../db/action-log';
 import { automationActionKeyPrefix, firesRecordedIn } from '../domain/automation-ids';
 import {
   addAppliedCount,
-  appendLedger,
+  ledgerWrite,
   lockContactForScoring,
   readCurrentScores,
   readScoreRows,
-  saveScores,
+  scoresWrite,
 } from '../db/scores';
 import { lapseChanges } from '../domain/point-expiry';
 import {
@@ -205,8 +206,10 @@ async function score(
   const current = await readCurrentScores(tx, accountId, contactId);
   const history = await readRuleHistory(tx, accountId, contactId, profiles);
   const { scores, changes } = computeScoreChanges(profiles, current, claimed, history);
-  await appendLedger(tx, accountId, [{ contactId, changes }]);
-  await saveScores(tx, accountId, [{ contactId, scores }]);
+  await runWrites(tx, accountId, [
+    ledgerWrite([{ contactId, changes }]),
+    scoresWrite([{ contactId, scores }]),
+  ]);
   // Do-not-disturb is a fact about the contact, not only points: actions check it before sending.
   if (claimed.some((i) => i.type === 'dnd_all_enabled')) await markDndAll(tx, accountId, contactId);
   return changes;
@@ -223,14 +226,16 @@ async function lapseDuePoints(
   const current = await readCurrentScores(tx, accountId, contactId);
   const bounds = new Map(profiles.map((p) => [p.profileId, { floor: p.floor, ceiling: p.ceiling }]));
   const changes = lapseChanges(due, current, bounds);
-  await appendLedger(tx, accountId, [{ contactId, changes }]);
   const scores = profiles.map((p) => ({
     profileId: p.profileId,
     isDefault: p.isDefault,
     version: p.version,
     score: current.get(p.profileId) ?? 0,
   }));
-  await saveScores(tx, accountId, [{ contactId, scores }]);
+  await runWrites(tx, accountId, [
+    ledgerWrite([{ contactId, changes }]),
+    scoresWrite([{ contactId, scores }]),
+  ]);
   return { changes, claimed: [], setAside: [], taken: 0 };
 }
 

@@ -1,4 +1,5 @@
 import type { LedgerChange, ProfileScore } from '../domain/score-computation';
+import type { Write } from './combined-writes';
 import type { Queryable } from './pool';
 import { changedOne, queryFirst, queryRows, rowsByAccountAnd } from './query';
 
@@ -127,14 +128,14 @@ export async function readLedger(
   );
 }
 
-/** One contact's ledger rows, for appendLedger. */
+/** One contact's ledger rows, for ledgerWrite. */
 export interface ContactLedgerChanges {
   contactId: string;
   changes: readonly LedgerChange[];
 }
 
 /**
- * Inserts ledger rows for any number of contacts in one statement (a re-score page writes a page
+ * Ledger rows for any number of contacts in one statement (a re-score page writes a page
  * of contacts at once); a row that is already there (a retried write) is skipped, never doubled.
  * `rescore`: the rows re-state applied interactions under a new profile version (no engagement).
  * `unseen`: the caller knows, under the contacts' locks, that none of these rows can be there (a
@@ -143,23 +144,21 @@ export interface ContactLedgerChanges {
  *
  * Columns go as arrays (unnest), not as a JSON document: jsonb_to_recordset made the same insert
  * take a third longer in Postgres, and the JSON text cost this process more to write.
+ * A Write for db/combined-writes.ts; undefined when there is nothing to append.
  */
-export async function appendLedger(
-  db: Queryable,
-  accountId: string,
+export function ledgerWrite(
   entries: readonly ContactLedgerChanges[],
   opts: { rescore?: boolean; unseen?: boolean } = {},
-): Promise<number> {
+): Write | undefined {
   const rows = entries.flatMap((e) => e.changes.map((change) => ({ contactId: e.contactId, change })));
-  if (rows.length === 0) return 0;
-  const { rowCount } = await db.query(
-    `INSERT INTO score_ledger (account_id, contact_id, profile_id, profile_version, interaction_id, rule_id, delta, score_after, expires_at, rescore)
+  if (rows.length === 0) return undefined;
+  return {
+    text: `INSERT INTO score_ledger (account_id, contact_id, profile_id, profile_version, interaction_id, rule_id, delta, score_after, expires_at, rescore)
      SELECT $1, c.contact_id, c.profile_id, c.profile_version, c.interaction_id, c.rule_id, c.delta, c.score_after, c.expires_at, $10
      FROM unnest($2::text[], $3::text[], $4::integer[], $5::text[], $6::text[], $7::integer[], $8::integer[], $9::timestamptz[])
        AS c(contact_id, profile_id, profile_version, interaction_id, rule_id, delta, score_after, expires_at)
      ${opts.unseen ? '' : 'ON CONFLICT (account_id, contact_id, profile_id, profile_version, interaction_id, rule_id) DO NOTHING'}`,
-    [
-      accountId,
+    values: [
       rows.map((r) => r.contactId),
       rows.map((r) => r.change.profileId),
       rows.map((r) => r.change.profileVersion),
@@ -170,8 +169,7 @@ export async function appendLedger(
       rows.map((r) => r.change.expiresAt ?? null),
       opts.rescore ?? false,
     ],
-  );
-  return rowCount ?? 0;
+  };
 }
 
 /** Whether any of these contacts has ledger rows of this profile version (the unique key's prefix). */
@@ -190,36 +188,38 @@ export async function hasLedgerRowsOfVersion(
   return row!.found;
 }
 
-/** One contact's scores, for saveScores. */
+/** One contact's scores, for scoresWrite. */
 export interface ContactScores {
   contactId: string;
   scores: readonly ProfileScore[];
 }
 
-/** The contacts' scores in one statement (a re-score page); unchanged rows are not rewritten. */
-export async function saveScores(
-  db: Queryable,
-  accountId: string,
-  entries: readonly ContactScores[],
-): Promise<void> {
+/**
+ * The contacts' scores in one statement (a re-score page); unchanged rows are not rewritten.
+ * A Write for db/combined-writes.ts; undefined when there is nothing to save.
+ */
+export function scoresWrite(entries: readonly ContactScores[]): Write | undefined {
   const rows = entries.flatMap((e) => e.scores.map((score) => ({ contactId: e.contactId, score })));
-  if (rows.length === 0) return;
-  await db.query(
-    `INSERT INTO contact_scores (account_id, contact_id, profile_id, score, profile_version)
+  if (rows.length === 0) return undefined;
+  return {
+    text: `INSERT INTO contact_scores (account_id, contact_id, profile_id, score, profile_version)
      SELECT $1, s.contact_id, s.profile_id, s.score, s.version
      FROM unnest($2::text[], $3::text[], $4::integer[], $5::integer[]) AS s(contact_id, profile_id, score, version)
      ON CONFLICT (account_id, contact_id, profile_id) DO UPDATE
        SET score = EXCLUDED.score, profile_version = EXCLUDED.profile_version, updated_at = now()
        WHERE (contact_scores.score, contact_scores.profile_version) IS DISTINCT FROM (EXCLUDED.score, EXCLUDED.profile_version)`,
-    [
-      accountId,
+    values: [
       rows.map((r) => r.contactId),
       rows.map((r) => r.score.profileId),
       rows.map((r) => r.score.score),
       rows.map((r) => r.score.version),
     ],
-  );
+  };
 }
+
+/** The score rows of the contacts $2 of account $1, one row per contact and profile. */
+export const SCORE_ROWS_OF_SQL = `SELECT contact_id AS "contactId", profile_id AS "profileId", profile_version AS version, score
+     FROM contact_scores WHERE account_id = $1 AND contact_id = ANY($2::text[])`;
 
 /** readScoreRows for many contacts at once: contact id → its rows (absent: no rows). */
 export async function readScoreRowsOf(
@@ -227,12 +227,14 @@ export async function readScoreRowsOf(
   accountId: string,
   contactIds: readonly string[],
 ): Promise<Map<string, ScoreRow[]>> {
-  const rows = await queryRows<ScoreRow & { contactId: string }>(
-    db,
-    `SELECT contact_id AS "contactId", profile_id AS "profileId", profile_version AS version, score
-     FROM contact_scores WHERE account_id = $1 AND contact_id = ANY($2::text[])`,
-    [accountId, contactIds],
+  return scoreRowsByContact(
+    await queryRows<ScoreRow & { contactId: string }>(db, SCORE_ROWS_OF_SQL, [accountId, contactIds]),
   );
+}
+
+export function scoreRowsByContact(
+  rows: readonly (ScoreRow & { contactId: string })[],
+): Map<string, ScoreRow[]> {
   const byContact = new Map<string, ScoreRow[]>();
   for (const { contactId, ...row } of rows) {
     const list = byContact.get(contactId) ?? [];
@@ -248,26 +250,24 @@ export async function readScoreRowsOf(
  * from now (an earlier due time stays; db/wake-requests.ts). The caller holds their locks.
  * `id = ANY` as well as the join: planned on a young table's statistics (one contact per account),
  * the join alone walked every contact of the account on the primary key's account prefix.
+ * A Write for db/combined-writes.ts; undefined for no contacts.
  */
-export async function recordScoredAtIngest(
-  db: Queryable,
-  accountId: string,
+export function scoredAtIngestWrite(
   contacts: readonly { contactId: string; applied: number; refresh: boolean }[],
   refreshAfterSeconds: number,
-): Promise<void> {
-  if (contacts.length === 0) return;
-  await db.query(
-    `UPDATE contacts c SET applied_count = c.applied_count + n.applied,
+): Write | undefined {
+  if (contacts.length === 0) return undefined;
+  return {
+    text: `UPDATE contacts c SET applied_count = c.applied_count + n.applied,
        refresh_due_at = CASE WHEN n.refresh AND c.refresh_due_at IS NULL
                              THEN now() + make_interval(secs => $5) ELSE c.refresh_due_at END
      FROM unnest($2::text[], $3::int[], $4::bool[]) AS n(id, applied, refresh)
      WHERE c.account_id = $1 AND c.id = ANY($2::text[]) AND c.id = n.id`,
-    [
-      accountId,
+    values: [
       contacts.map((c) => c.contactId),
       contacts.map((c) => c.applied),
       contacts.map((c) => c.refresh),
       refreshAfterSeconds,
     ],
-  );
+  };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createPool, withTransaction, type Db } from '../../db/pool';
-import { recordScoredAtIngest } from '../../db/scores';
+import { runWrites } from '../../db/combined-writes';
+import { scoredAtIngestWrite } from '../../db/scores';
 
 /**
  * Scoring at ingest's bookkeeping touches the request's contacts only, however many contacts the
@@ -28,7 +29,9 @@ it('when one contact of an account of 2,000 is scored at ingest, then the bookke
   await db.query('ANALYZE contacts');
   await addContacts(2, 2000);
   const fetched = await withTransaction(db, async (tx) => {
-    await recordScoredAtIngest(tx, accountId, [{ contactId: 'c7', applied: 2, refresh: true }], 30);
+    await runWrites(tx, accountId, [
+      scoredAtIngestWrite([{ contactId: 'c7', applied: 2, refresh: true }], 30),
+    ]);
     const { rows } = await tx.query<{ fetched: string }>(
       `SELECT coalesce(idx_tup_fetch, 0) + coalesce(seq_tup_read, 0) AS fetched
        FROM pg_stat_xact_user_tables WHERE relname = 'contacts'`,
