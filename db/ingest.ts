@@ -41,7 +41,8 @@ class ScoringFailed extends Error {}
 /**
  * Stores interactions of any of an account's contacts in one transaction: the contacts are held
  * FOR KEY SHARE (a claiming pass in progress is waited for, and none starts before this commits:
- * see db/wake-requests.ts) by the statement that inserts every item, then the wake-up marks. A repeat is not an error: the sender may be retrying after a lost response.
+ * see db/wake-requests.ts) by the statement that inserts every item, then the wake-up marks. A
+ * repeat is not an error: the sender may be retrying after a lost response.
  */
 export async function storeInteractions(
   db: Db,
