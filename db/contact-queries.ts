@@ -80,7 +80,9 @@ export async function listContactPage(
       : publishedByScore({ ...page, sort })
     : allEmpty(page);
   if (!query) return { rows: [], hasMore: false };
-  const { rows } = await db.query<ListedContact>(query.text, query.values);
+  // Unnamed (db/prepared-statements.ts names only the (text, values) form): each page is planned
+  // for its own score bounds and cursor, which a reused generic plan cannot see.
+  const { rows } = await db.query<ListedContact>({ text: query.text, values: query.values });
   return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
 }
 

@@ -26,7 +26,8 @@ export function statementName(text: string): string | undefined {
  * core-ms, and parsing most of what the statements' own times did not account for; named, 2.1.
  *
  * Statements without values (BEGIN, COMMIT, SAVEPOINT, several statements in one string) keep
- * the simple protocol. Off (DATABASE_PREPARED_STATEMENTS=off) for a pooler that hands a
+ * the simple protocol. A caller that wants a statement planned for each call's values passes
+ * pg's `{ text, values }` form, which runs unnamed (the contact list: db/contact-queries.ts). Off (DATABASE_PREPARED_STATEMENTS=off) for a pooler that hands a
  * session's statements to other server connections (PgBouncer in transaction mode before 1.21).
  */
 export class PreparingClient extends Client {

@@ -149,7 +149,8 @@ async function explain(
 ): Promise<string[]> {
   const lines: string[] = [];
   const explaining = {
-    query: async (text: string, values: unknown[]) => {
+    // The list query comes as pg's { text, values } (db/contact-queries.ts: planned per page).
+    query: async ({ text, values }: { text: string; values: unknown[] }) => {
       const { rows } = await stack.db.query<{ 'QUERY PLAN': string }>(
         `EXPLAIN (ANALYZE, BUFFERS) ${text}`,
         values,

@@ -1,4 +1,5 @@
 import { createPool, withClient, withTransaction, type Db } from '../../db/pool';
+import { listContactPage } from '../../db/contact-queries';
 import { statementName } from '../../db/prepared-statements';
 
 /**
@@ -50,6 +51,25 @@ describe('prepared statements', () => {
       return rows[0]!.s;
     });
     expect(sum).toBe(6);
+  });
+
+  it('when a contact list page is read, then its statement stays unnamed: each page is planned for its own bounds', async () => {
+    const db = pool(true);
+    const prepared = await withClient(db, async (client) => {
+      for (const after of [undefined, 'c1', 'c2'])
+        await listContactPage(client, 'no-such-account', {
+          profile: null,
+          filter: {},
+          sort: 'id',
+          after: after === undefined ? undefined : { sort: 'id', id: after },
+          limit: 10,
+        });
+      const { rows } = await client.query<{ statement: string }>(
+        'SELECT statement FROM pg_prepared_statements',
+      );
+      return rows;
+    });
+    expect(prepared).toEqual([]);
   });
 
   it('when the same text comes again, then it gets the same name; another text another name', () => {
