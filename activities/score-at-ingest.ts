@@ -16,6 +16,8 @@ import { ingestSteps, mayFire } from '../domain/ingest-wake';
 import { computeScoreChanges, SCORE_ADJUSTMENT_TYPE } from '../domain/score-computation';
 import { rescoreContacts } from './rescore';
 
+class LeaveToWorkflow extends Error {}
+
 /** As many as one scoring pass takes: a contact with more waiting is left to its workflow. */
 const MAX_CLAIMED = 1_000;
 
@@ -30,28 +32,16 @@ const MAX_CLAIMED = 1_000;
  * `refreshAfterSeconds` have passed). Answers the contacts to signal now. Throws when it cannot
  * score (a value Postgres refuses, say): the caller undoes what it wrote and leaves the
  * interactions, stored, to every contact's workflow (db/ingest.ts).
+ *
+ * The scoring pass's steps (bring to the live versions, claim, score, ledger, save) for every
+ * contact of the request at once: a statement per step (the writes share one), not per contact,
+ * so a bulk request of 1,000 contacts costs about what one contact does.
  */
 export async function scoreAtIngest(
   tx: Queryable,
   accountId: string,
   contactIds: readonly string[],
-  opts: { refreshAfterSeconds: number },
-): Promise<string[]> {
-  return scoreContacts(tx, accountId, contactIds, opts.refreshAfterSeconds);
-}
-
-class LeaveToWorkflow extends Error {}
-
-/**
- * The scoring pass's steps (bring to the live versions, claim, score, ledger, save) for every
- * contact of the request at once: a statement per step, not per contact, so a bulk request of
- * 1,000 contacts costs about what one contact does.
- */
-async function scoreContacts(
-  tx: Queryable,
-  accountId: string,
-  contactIds: readonly string[],
-  refreshAfterSeconds: number,
+  { refreshAfterSeconds }: { refreshAfterSeconds: number },
 ): Promise<string[]> {
   const {
     setup: { profiles, triggers },

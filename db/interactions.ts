@@ -1,6 +1,6 @@
 import type { AttributeValue, Interaction } from '../domain/interaction';
 import type { Queryable } from './pool';
-import { queryRows } from './query';
+import { groupByContact, queryRows } from './query';
 
 export interface StoredInteraction {
   id: string;
@@ -220,11 +220,5 @@ export async function claimPendingOf(
      FROM claimed ORDER BY contact_id, occurred_at, received_at, id`,
     [accountId, contactIds],
   );
-  const byContact = new Map<string, StoredInteraction[]>();
-  for (const { contactId, ...interaction } of withIsoTimes(rows)) {
-    const list = byContact.get(contactId) ?? [];
-    list.push(interaction);
-    byContact.set(contactId, list);
-  }
-  return byContact;
+  return groupByContact(withIsoTimes(rows));
 }

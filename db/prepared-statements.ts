@@ -27,8 +27,9 @@ export function statementName(text: string): string | undefined {
  *
  * Statements without values (BEGIN, COMMIT, SAVEPOINT, several statements in one string) keep
  * the simple protocol. A caller that wants a statement planned for each call's values passes
- * pg's `{ text, values }` form, which runs unnamed (the contact list: db/contact-queries.ts). Off (DATABASE_PREPARED_STATEMENTS=off) for a pooler that hands a
- * session's statements to other server connections (PgBouncer in transaction mode before 1.21).
+ * pg's `{ text, values }` form, which runs unnamed (the contact list: db/contact-queries.ts).
+ * Off (DATABASE_PREPARED_STATEMENTS=off) for a pooler that hands a session's statements to other
+ * server connections (PgBouncer in transaction mode before 1.21).
  */
 export class PreparingClient extends Client {
   // pg's query has a dozen overloads; this one forwards every call and rewrites one shape.

@@ -48,3 +48,16 @@ export function firstByAccountAnd<T extends QueryResultRow>(text: string) {
   return (db: Queryable, accountId: string, key: string): Promise<T | undefined> =>
     queryFirst<T>(db, text, [accountId, key]);
 }
+
+/** Rows of many contacts' (a `contactId` column) as contact id → its rows without it, in row order. */
+export function groupByContact<T extends { contactId: string }>(
+  rows: Iterable<T>,
+): Map<string, Omit<T, 'contactId'>[]> {
+  const byContact = new Map<string, Omit<T, 'contactId'>[]>();
+  for (const { contactId, ...row } of rows) {
+    const list = byContact.get(contactId) ?? [];
+    list.push(row);
+    byContact.set(contactId, list);
+  }
+  return byContact;
+}

@@ -1,7 +1,7 @@
 import type { LedgerChange, ProfileScore } from '../domain/score-computation';
 import type { Write } from './combined-writes';
 import type { Queryable } from './pool';
-import { changedOne, queryFirst, queryRows, rowsByAccountAnd } from './query';
+import { changedOne, groupByContact, queryFirst, queryRows, rowsByAccountAnd } from './query';
 
 /**
  * lockContact for a scoring pass: null when the contact does not exist, else its applied count.
@@ -227,21 +227,9 @@ export async function readScoreRowsOf(
   accountId: string,
   contactIds: readonly string[],
 ): Promise<Map<string, ScoreRow[]>> {
-  return scoreRowsByContact(
+  return groupByContact(
     await queryRows<ScoreRow & { contactId: string }>(db, SCORE_ROWS_OF_SQL, [accountId, contactIds]),
   );
-}
-
-export function scoreRowsByContact(
-  rows: readonly (ScoreRow & { contactId: string })[],
-): Map<string, ScoreRow[]> {
-  const byContact = new Map<string, ScoreRow[]>();
-  for (const { contactId, ...row } of rows) {
-    const list = byContact.get(contactId) ?? [];
-    list.push(row);
-    byContact.set(contactId, list);
-  }
-  return byContact;
 }
 
 /**

@@ -2,8 +2,8 @@ import type { Trigger } from '../domain/trigger';
 import type { LiveProfile } from '../domain/score-computation';
 import { LIVE_PROFILE_ORDER, LIVE_PROFILES_SQL, toLiveProfile, type LiveProfileRow } from './profiles';
 import type { Queryable } from './pool';
-import { queryFirst } from './query';
-import { SCORE_ROWS_OF_SQL, scoreRowsByContact, type ScoreRow } from './scores';
+import { groupByContact, queryFirst } from './query';
+import { SCORE_ROWS_OF_SQL, type ScoreRow } from './scores';
 import { TRIGGER_DEFINITIONS_SQL, TRIGGER_ORDER } from './triggers';
 
 export interface ScoringSetup {
@@ -28,7 +28,7 @@ export async function readScoringSetupAndScores(
   contactIds: readonly string[],
 ): Promise<{ setup: ScoringSetup; scores: Map<string, ScoreRow[]> }> {
   const { setup, scores } = await readSetup(db, accountId, contactIds);
-  return { setup, scores: scoreRowsByContact(scores ?? []) };
+  return { setup, scores: groupByContact(scores ?? []) };
 }
 
 async function readSetup(db: Queryable, accountId: string, contactIds?: readonly string[]) {
