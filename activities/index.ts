@@ -8,6 +8,7 @@ import { createModifyEngagementScore } from './modify-engagement-score';
 import { createRecordScoreAdjustment } from './record-score-adjustment';
 import { createRescorePage } from './rescore-page';
 import { createScoringPasses } from './scoring-pass';
+import { startAutomationWorkflow } from './start-automation';
 import { createWakeStrandedContacts } from './wake-stranded-contacts';
 import type { SmsProvider } from './sms-provider';
 import { createAccountSmsProvider } from './account-sms-provider';
@@ -39,6 +40,7 @@ export function createActivities({
     rescorePage: createRescorePage(db),
     wakeStrandedContacts: createWakeStrandedContacts(db),
     countAccountContacts: (accountId: string) => countContacts(db, accountId),
+    startAutomationWorkflow,
     ...createActionActivities({
       db,
       mailer: mailer ?? createOutboxMailer(db),

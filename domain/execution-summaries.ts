@@ -60,6 +60,14 @@ export function automationExecutionText(input: AutomationInput, about: Automatio
   };
 }
 
+/**
+ * The line an automation's details end with when the contact workflow started it by id rather
+ * than as its child: the Temporal UI then shows no parent, so the details name it.
+ */
+export function automationStartedByLine(contactWorkflowId: string, fireNumber: number): string {
+  return field('Started by', `${contactWorkflowId} (fire ${fireNumber})`);
+}
+
 export function rescoreExecutionText(accountId: string, profileId: string, version: number): ExecutionText {
   return {
     staticSummary: oneLine(`Re-score ${accountId} · profile ${profileId} v${version}`),

@@ -147,6 +147,20 @@ const scenarios: Scenario[] = [
     run: resetAfterFire,
   },
   {
+    // As contact-scoring-trigger-and-adjustment.json, since automations are started by a local
+    // activity (the automations-started-by-local-activity patch) instead of as children.
+    file: 'contact-scoring-trigger-local-start.json',
+    contactId: 'katherine',
+    run: (ctx) => triggerAndAdjustment(ctx, 'k', 'adj:rec-k'),
+  },
+  {
+    // As contact-scoring-reset-refire.json, with the local-activity start: the re-run fire's start
+    // answers "already started" from the activity.
+    file: 'contact-scoring-reset-refire-local-start.json',
+    contactId: 'dorothy',
+    run: resetAfterFire,
+  },
+  {
     // The reward fires, support terminates the contact workflow, the next
     // interaction starts a fresh run whose first pass reads fire 1 back from automation_actions, and
     // the next crossing starts fire 2. The fresh run.
@@ -202,8 +216,17 @@ async function resetAfterFire({ db, client, workflowId, contactId }: ScenarioCon
   await client.workflow.getHandle(`${workflowId}/trigger:reward/1`).result();
   const events =
     (await contactWorkflowHandle(client, { accountId: 'rec', contactId }).fetchHistory()).events ?? [];
-  const firing = events.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)!
-    .startChildWorkflowExecutionInitiatedEventAttributes!.workflowTaskCompletedEventId;
+  // The task that started the automation: as a child (before the patch) or a local activity.
+  const firing =
+    events.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)
+      ?.startChildWorkflowExecutionInitiatedEventAttributes!.workflowTaskCompletedEventId ??
+    events.find(
+      (e) =>
+        e.markerRecordedEventAttributes?.markerName === 'core_local_activity' &&
+        Buffer.from(e.markerRecordedEventAttributes.details?.data?.payloads?.[0]?.data ?? [])
+          .toString()
+          .includes('"startAutomationWorkflow"'),
+    )!.markerRecordedEventAttributes!.workflowTaskCompletedEventId;
   const { runId } = await client.workflowService.resetWorkflowExecution({
     namespace: 'default',
     workflowExecution: {
@@ -224,7 +247,7 @@ async function resetAfterFire({ db, client, workflowId, contactId }: ScenarioCon
     TASK_QUEUE,
     { accountId: 'rec', contactId },
     {
-      adjustmentId: 'adj:rec-h',
+      adjustmentId: `adj:rec-${contactId}`,
       profileId: 'engagement',
       points: -10,
       reason: 'recording',

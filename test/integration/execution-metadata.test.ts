@@ -108,6 +108,9 @@ describe('executions a support person can read', () => {
     expect(rewardDetails).toContain('**Trigger**: `reward-10 (score gte 10)`');
     expect(rewardDetails).toContain('**Profile**: `engagement`');
     expect(rewardDetails).toContain('"tag":"vip-reward"');
+    // Started by id, not as a child: the details name the contact workflow and the fire instead.
+    expect(rewardDescription.parentExecution).toBeUndefined();
+    expect(rewardDetails).toContain(`**Started by**: \`${contactWorkflow} (fire 1)\``);
 
     // The automation's history reads as a story, and its search attributes say where it ended.
     expect(await historySummaries(reward)).toEqual([

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
 import { DEFAULT_RULES } from '../../domain/default-rules';
 import { contactWorkflowId } from '../../domain/ids';
 import { contactScoreQuery } from '../../workflows/definitions';
@@ -10,6 +9,7 @@ import {
 } from '../../domain/automations/external';
 import { anInteraction } from '../support/builders';
 import { eventually } from '../support/eventually';
+import { localActivitiesIn } from '../support/local-activities';
 import { startHarness, type Harness, type TestAccount } from '../support/harness';
 import { startPythonAutomationWorker, type PythonWorker } from '../support/python-automation-worker';
 
@@ -75,11 +75,12 @@ describe('an automation in another Temporal language', () => {
       ledger.body.entries.filter((e: { interactionId: string }) => e.interactionId.startsWith('adj:')),
     ).toEqual([expect.objectContaining({ interactionId: `adj:${childId}/bonus`, delta: 7, scoreAfter: 11 })]);
 
-    // Started like a shipped automation: a child of the contact workflow, searchable the same way.
+    // Started like a shipped automation (by the contact workflow's local activity, not as its
+    // child), searchable the same way.
     const description = await child.describe();
     expect(description.type).toBe('GrantWelcomeBonus');
     expect(description.taskQueue).toBe(pythonQueue);
-    expect(description.parentExecution?.workflowId).toBe(parentId);
+    expect(description.parentExecution).toBeUndefined();
     expect(description.typedSearchAttributes.getAll().map((p) => [p.key.name, p.value])).toEqual(
       expect.arrayContaining([
         ['PulseAccount', account.accountId],
@@ -105,15 +106,12 @@ describe('an automation in another Temporal language', () => {
       params: { points: 7, reason: 'welcome bonus from Python' },
     });
 
-    // ABANDON: the automation outlives the contact workflow's continue-as-new.
-    const parentHistory = await h.client.workflow.getHandle(parentId).fetchHistory();
-    const initiated = parentHistory.events!.find(
-      (e) => e.startChildWorkflowExecutionInitiatedEventAttributes,
-    )!.startChildWorkflowExecutionInitiatedEventAttributes!;
-    expect(initiated.parentClosePolicy).toBe(
-      temporal.api.enums.v1.ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON,
-    );
-    expect(initiated.taskQueue?.name).toBe(pythonQueue);
+    // The contact workflow recorded the start: one local activity naming this execution, no child.
+    const parentEvents = (await h.client.workflow.getHandle(parentId).fetchHistory()).events!;
+    expect(parentEvents.some((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)).toBe(false);
+    expect(localActivitiesIn(parentEvents, 'startAutomationWorkflow').map((a) => a.result)).toEqual([
+      { workflowId: childId, started: true },
+    ]);
 
     // Once per fire: more engagement above the threshold starts nothing more (reentry once).
     await account.call('POST', '/contacts/c1/interactions', anInteraction({ type: 'email_clicked' }));

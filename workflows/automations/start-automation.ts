@@ -1,11 +1,17 @@
 import {
+  ActivityFailure,
+  ApplicationFailure,
   log,
   ParentClosePolicy,
+  patched,
+  proxyLocalActivities,
   startChild,
   workflowInfo,
   type ChildWorkflowOptions,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { AutomationStartRequest } from '../../clients/automation-start';
+import type * as activities from '../../activities';
 import type { AutomationInput } from '../../domain/actions';
 import { automationWorkflowId } from '../../domain/automation-ids';
 import { findAutomation } from '../../domain/automations/catalog';
@@ -14,7 +20,7 @@ import {
   type ExternalAutomation,
   type ExternalAutomationInput,
 } from '../../domain/automations/external';
-import { automationExecutionText } from '../../domain/execution-summaries';
+import { automationExecutionText, automationStartedByLine, oneLine } from '../../domain/execution-summaries';
 import type { Fire } from '../contact-state';
 import {
   accountAttribute,
@@ -24,13 +30,34 @@ import {
 } from '../search-attributes';
 
 /**
- * Starts the automation a trigger fired, as a child of the contact workflow. The child id is
- * derived from the contact, the trigger and the fire count, so a replayed or retried start names
- * the same execution: "already started" means it was started, once. ABANDON: an automation
- * outlives this run's continue-as-new. REJECT_DUPLICATE: a Reset of the contact workflow re-runs
- * the fire with the same id after the automation may have finished, and a Terminate forgets fire
- * counts, so a later fire can reuse an id; the server's default (ALLOW_DUPLICATE) would then
- * start the automation a second time. Returns the automation's workflow id.
+ * Automations are started by a local activity with the worker's client, inside the workflow task
+ * that fired, instead of as children: a child cost the contact workflow two more workflow tasks
+ * per automation (its start, then its completion, both reported to the parent). Executions
+ * started before (v0.1.0) started children and keep doing so when they replay.
+ */
+export const AUTOMATIONS_STARTED_BY_LOCAL_ACTIVITY = 'automations-started-by-local-activity';
+
+const { startAutomationWorkflow } = proxyLocalActivities<ReturnType<typeof activities.createActivities>>({
+  startToCloseTimeout: '10 seconds',
+  // Temporal being away is the common failure: keep trying, backing off; past a minute the
+  // retries wait on durable timers. A start the server refuses as invalid is final at once.
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    nonRetryableErrorTypes: ['AutomationStartRefused'],
+  },
+});
+
+/**
+ * Starts the automation a trigger fired. Its id is derived from the contact, the trigger and the
+ * fire count, so a replayed or retried start names the same execution: "already started" means it
+ * was started, once. REJECT_DUPLICATE: a Reset of the contact workflow re-runs the fire with the
+ * same id after the automation may have finished, and a Terminate forgets fire counts, so a later
+ * fire can reuse an id; the server's default (ALLOW_DUPLICATE) would then start the automation a
+ * second time. An automation is no child of the contact workflow (see the patch above); in runs
+ * that started children, ABANDON let an automation outlive the run's continue-as-new. Returns the
+ * automation's workflow id.
  *
  * An automation of the user's own (`{ workflowType, taskQueue }`) is started the same way on its
  * own task queue. Only triggers saved since that form existed take that branch, so the command
@@ -65,7 +92,7 @@ export async function startAutomation(
     });
     return workflowId;
   }
-  await startChildOnce(automation.workflowType, {
+  await startChildOnce(automation.workflowType, fire.automation, fireNumber, {
     workflowId,
     args: [input],
     parentClosePolicy: ParentClosePolicy.ABANDON,
@@ -89,7 +116,7 @@ async function startExternalAutomation(
   condition: string,
 ): Promise<void> {
   const input: ExternalAutomationInput = { version: EXTERNAL_AUTOMATION_INPUT_VERSION, ...fields };
-  await startChildOnce(workflowType, {
+  await startChildOnce(workflowType, workflowType, fields.fireNumber, {
     workflowId,
     taskQueue,
     args: [input],
@@ -117,13 +144,59 @@ function searchAttributes(
   ];
 }
 
+/** `automation`: the registry name (a shipped automation) or the workflow type (one of the user's own). */
 async function startChildOnce(
   workflowType: string,
-  options: ChildWorkflowOptions & { args: [AutomationInput] },
+  automation: string,
+  fireNumber: number,
+  options: ChildWorkflowOptions & { args: [AutomationInput]; workflowId: string },
 ): Promise<void> {
+  if (patched(AUTOMATIONS_STARTED_BY_LOCAL_ACTIVITY))
+    return startOutside(workflowType, automation, fireNumber, options);
   try {
     await startChild(workflowType, options);
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}
+
+/** The same start, made by the worker's client: same id, task queue, input, texts and attributes. */
+async function startOutside(
+  workflowType: string,
+  automation: string,
+  fireNumber: number,
+  options: ChildWorkflowOptions & { args: [AutomationInput]; workflowId: string },
+): Promise<void> {
+  const [input] = options.args;
+  const request: AutomationStartRequest = {
+    workflowType,
+    workflowId: options.workflowId,
+    taskQueue: options.taskQueue ?? workflowInfo().taskQueue,
+    input,
+    staticSummary: options.staticSummary ?? '',
+    staticDetails: [options.staticDetails, automationStartedByLine(workflowInfo().workflowId, fireNumber)]
+      .filter((line) => line !== undefined)
+      .join('\n'),
+    searchAttributes: {
+      accountId: input.accountId,
+      contactId: input.contactId,
+      triggerId: input.triggerId,
+      automation,
+    },
+  };
+  try {
+    await startAutomationWorkflow.executeWithOptions(
+      { summary: oneLine(`Start ${workflowType} ${options.workflowId}`) },
+      [request],
+    );
+  } catch (err) {
+    // Refused as invalid: no retry can start it, and holding the contact's scoring on it would
+    // wedge the contact. Said loudly; the fire stays counted, as a start the server refused would.
+    const failure = err instanceof ActivityFailure ? err.cause : err;
+    if (!(failure instanceof ApplicationFailure && failure.type === 'AutomationStartRefused')) throw err;
+    log.error('automation start refused; not started', {
+      workflowId: options.workflowId,
+      error: failure.message,
+    });
   }
 }
