@@ -95,7 +95,10 @@ async function scoringPass(
   // Before anything is written: where this run starts, if it has not seen the ledger yet.
   const runStart =
     input.ledgerCursor === null
-      ? await recordRunStart(tx, accountId, contactId, input.runId, () => readRunStart(tx, input, profiles))
+      ? await recordRunStart(tx, accountId, contactId, input.runId, async () => ({
+          ...(await readRunStart(tx, input, profiles)),
+          firesRecorded: await readFiresRecorded(tx, accountId, contactId),
+        }))
       : undefined;
   await bringToLiveVersions(tx, input, profiles);
   const done = await work(profiles);
@@ -117,7 +120,7 @@ async function scoringPass(
     ledger,
     ...(runStart && {
       runStartScores: runStart.scores,
-      firesRecorded: await readFiresRecorded(tx, accountId, contactId),
+      firesRecorded: runStart.firesRecorded ?? (await readFiresRecorded(tx, accountId, contactId)),
     }),
   };
 }

@@ -1,3 +1,4 @@
+import type { FiresRecorded } from '../domain/automation-ids';
 import type { ProfileScore } from '../domain/score-computation';
 import type { Queryable } from './pool';
 
@@ -5,6 +6,13 @@ import type { Queryable } from './pool';
 export interface RunStart {
   cursor: string;
   scores: ProfileScore[];
+  /**
+   * The fire counts the automations' records gave the run when it started. Kept with the start
+   * because automations are started inside the workflow task that fires them: a retried first
+   * task must not count the fires its lost attempt started, or it fires them again under new
+   * numbers. Absent in starts recorded before it was kept.
+   */
+  firesRecorded?: Record<string, FiresRecorded>;
 }
 
 /**

@@ -47,7 +47,7 @@ function dyingWorker(contact: string, appliedTotal: number): { died: Promise<unk
   return { ...w, died: new Promise((resolve) => w.child.once('exit', (_code, signal) => resolve(signal))) };
 }
 
-async function setUp(): Promise<TestAccount> {
+async function setUp(reentry: Record<string, unknown> = { policy: 'once' }): Promise<TestAccount> {
   const account = await h.newAccount();
   const profile = { id: 'engagement', name: 'E', rules: rulesFor(POINTS) };
   expect((await account.call('POST', '/profiles', profile)).status).toBe(201);
@@ -56,7 +56,7 @@ async function setUp(): Promise<TestAccount> {
     id: 'reward',
     profileId: 'engagement',
     condition: { op: 'gte', value: 5 },
-    reentry: { policy: 'once' },
+    reentry,
     automation: 'reward_offer',
     input: {},
   };
@@ -100,6 +100,25 @@ describe('a worker dies after a committed pass, before its workflow task complet
     const survivor = worker();
     await survivor.ready;
     await expectRewardedOnce(account, 'first');
+  }, 120_000);
+
+  it('when the automation that task started had already acted, then the retried task starts no second one', async () => {
+    // `always`: the recovered count alone would not stop a second fire, as `once` would.
+    const account = await setUp({ policy: 'always' });
+    expect(
+      (await account.call('POST', '/contacts', { id: 'acted', email: 'acted@example.com' })).status,
+    ).toBe(201);
+    const dying = worker({ PULSE_FAULT_AFTER: 'automation-acted' }, DYING_WORKER);
+    const died = new Promise((resolve) => dying.child.once('exit', (_code, signal) => resolve(signal)));
+    await dying.ready;
+    await send(account, 'acted', 'form_submitted'); // 0 → 5: crosses gte 5, the reward emails
+    expect(await died).toBe('SIGKILL');
+
+    const survivor = worker();
+    await survivor.ready;
+    // The retried first task walks the same ledger with the fire counts its run started with: the
+    // same fire, the same id, "already started", not fire 2.
+    await expectRewardedOnce(account, 'acted');
   }, 120_000);
 
   it('when it was the first pass after continue-as-new, then the crossing in it still fires', async () => {
