@@ -1,9 +1,6 @@
 import { Context } from '@temporalio/activity';
-import {
-  startAutomationOnce,
-  type AutomationStartRequest,
-  type AutomationStartResult,
-} from '../clients/automation-start';
+import { startAutomationOnce } from '../clients/automation-start';
+import type { AutomationStartRequest, AutomationStartResult } from '../domain/automation-start';
 
 /**
  * Starts the automation a trigger fired, with the worker's own client. The contact workflow runs

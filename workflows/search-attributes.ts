@@ -1,4 +1,5 @@
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
+import type { AutomationSearchAttributeValues } from '../domain/automation-start';
 
 /** Custom search attributes support staff filter by in the Temporal UI. */
 export const accountAttribute = defineSearchAttributeKey('PulseAccount', SearchAttributeType.KEYWORD);
@@ -20,6 +21,21 @@ export const automationOutcomeAttribute = defineSearchAttributeKey(
   'PulseOutcome',
   SearchAttributeType.KEYWORD,
 );
+
+/** The four attributes every automation is started with, whoever starts it. */
+export function automationSearchAttributes({
+  accountId,
+  contactId,
+  triggerId,
+  automation,
+}: AutomationSearchAttributeValues): SearchAttributePair[] {
+  return [
+    { key: accountAttribute, value: accountId },
+    { key: contactAttribute, value: contactId },
+    { key: triggerAttribute, value: triggerId },
+    { key: automationAttribute, value: automation },
+  ];
+}
 
 /** Registration list for `temporal server start-dev --search-attribute Name=Type`. */
 export const SEARCH_ATTRIBUTES = {

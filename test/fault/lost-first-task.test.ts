@@ -40,10 +40,12 @@ function worker(env: Record<string, string> = {}, entry?: string): WorkerProcess
 
 /** A worker that dies after the commit bringing `contact` to `appliedTotal` applied interactions. */
 function dyingWorker(contact: string, appliedTotal: number): { died: Promise<unknown> } & WorkerProcess {
-  const w = worker(
-    { PULSE_FAULT_CONTACT: contact, PULSE_FAULT_APPLIED_TOTAL: String(appliedTotal) },
-    DYING_WORKER,
-  );
+  return dyingWorkerWith({ PULSE_FAULT_CONTACT: contact, PULSE_FAULT_APPLIED_TOTAL: String(appliedTotal) });
+}
+
+/** test/support/dying-worker.main.ts with its fault named by `env`; `died` is the signal it died of. */
+function dyingWorkerWith(env: Record<string, string>): { died: Promise<unknown> } & WorkerProcess {
+  const w = worker(env, DYING_WORKER);
   return { ...w, died: new Promise((resolve) => w.child.once('exit', (_code, signal) => resolve(signal))) };
 }
 
@@ -108,11 +110,10 @@ describe('a worker dies after a committed pass, before its workflow task complet
     expect(
       (await account.call('POST', '/contacts', { id: 'acted', email: 'acted@example.com' })).status,
     ).toBe(201);
-    const dying = worker({ PULSE_FAULT_AFTER: 'automation-acted' }, DYING_WORKER);
-    const died = new Promise((resolve) => dying.child.once('exit', (_code, signal) => resolve(signal)));
+    const dying = dyingWorkerWith({ PULSE_FAULT_AFTER: 'automation-acted' });
     await dying.ready;
     await send(account, 'acted', 'form_submitted'); // 0 → 5: crosses gte 5, the reward emails
-    expect(await died).toBe('SIGKILL');
+    expect(await dying.died).toBe('SIGKILL');
 
     const survivor = worker();
     await survivor.ready;

@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import {
-  AUTOMATION_START_REFUSED,
-  startAutomationOnce,
-  type AutomationStartRequest,
-} from '../../clients/automation-start';
+import { startAutomationOnce } from '../../clients/automation-start';
+import { AUTOMATION_START_REFUSED, type AutomationStartRequest } from '../../domain/automation-start';
 import { eventually } from '../support/eventually';
 import { startHarness, type Harness } from '../support/harness';
 

@@ -1,6 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
 import { installTemporalRuntime } from '../../config/temporal-runtime';
-import type { AutomationStartRequest } from '../../clients/automation-start';
+import type { AutomationStartRequest } from '../../domain/automation-start';
 import { createPool, type Db } from '../../db/pool';
 import type { ApplyScoringInput } from '../../domain/scoring-messages';
 import { createWorker } from '../../worker/create-worker';
@@ -37,7 +37,6 @@ async function main(): Promise<void> {
         return started;
       },
       async applyScoringRules(input: ApplyScoringInput) {
-        if (process.env.PULSE_FAULT_AFTER === 'automation-acted') return real.applyScoringRules(input);
         const result = await real.applyScoringRules(input);
         if (input.contactId === contactId && result.applied > 0 && result.appliedTotal >= dieAt) {
           console.log(`dying after the commit that brought ${contactId} to ${result.appliedTotal}`);

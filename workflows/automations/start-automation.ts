@@ -10,9 +10,9 @@ import {
   type ChildWorkflowOptions,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
-import type { AutomationStartRequest } from '../../clients/automation-start';
 import type * as activities from '../../activities';
 import type { AutomationInput } from '../../domain/actions';
+import { AUTOMATION_START_REFUSED, type AutomationStartRequest } from '../../domain/automation-start';
 import { automationWorkflowId } from '../../domain/automation-ids';
 import { findAutomation } from '../../domain/automations/catalog';
 import {
@@ -22,12 +22,7 @@ import {
 } from '../../domain/automations/external';
 import { automationExecutionText, automationStartedByLine, oneLine } from '../../domain/execution-summaries';
 import type { Fire } from '../contact-state';
-import {
-  accountAttribute,
-  automationAttribute,
-  contactAttribute,
-  triggerAttribute,
-} from '../search-attributes';
+import { automationSearchAttributes } from '../search-attributes';
 
 /**
  * Automations are started by a local activity with the worker's client, inside the workflow task
@@ -45,7 +40,7 @@ const { startAutomationWorkflow } = proxyLocalActivities<ReturnType<typeof activ
     initialInterval: '1 second',
     backoffCoefficient: 2,
     maximumInterval: '30 seconds',
-    nonRetryableErrorTypes: ['AutomationStartRefused'],
+    nonRetryableErrorTypes: [AUTOMATION_START_REFUSED],
   },
 });
 
@@ -103,7 +98,7 @@ export async function startAutomation(
       purpose: automation.summary,
       condition,
     }),
-    typedSearchAttributes: searchAttributes(input, fire.automation),
+    typedSearchAttributes: automationSearchAttributes({ ...input, automation: fire.automation }),
   });
   return workflowId;
 }
@@ -128,20 +123,8 @@ async function startExternalAutomation(
       purpose: `an automation of your own, served by the workers of task queue \`${taskQueue}\``,
       condition,
     }),
-    typedSearchAttributes: searchAttributes(input, workflowType),
+    typedSearchAttributes: automationSearchAttributes({ ...input, automation: workflowType }),
   });
-}
-
-function searchAttributes(
-  input: AutomationInput,
-  automation: string,
-): NonNullable<ChildWorkflowOptions['typedSearchAttributes']> {
-  return [
-    { key: accountAttribute, value: input.accountId },
-    { key: contactAttribute, value: input.contactId },
-    { key: triggerAttribute, value: input.triggerId },
-    { key: automationAttribute, value: automation },
-  ];
 }
 
 /** `automation`: the registry name (a shipped automation) or the workflow type (one of the user's own). */
@@ -193,7 +176,7 @@ async function startOutside(
     // Refused as invalid: no retry can start it, and holding the contact's scoring on it would
     // wedge the contact. Said loudly; the fire stays counted, as a start the server refused would.
     const failure = err instanceof ActivityFailure ? err.cause : err;
-    if (!(failure instanceof ApplicationFailure && failure.type === 'AutomationStartRefused')) throw err;
+    if (!(failure instanceof ApplicationFailure && failure.type === AUTOMATION_START_REFUSED)) throw err;
     log.error('automation start refused; not started', {
       workflowId: options.workflowId,
       error: failure.message,
